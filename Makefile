@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Every target creates (or refreshes) the virtual environment first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+
+# Offline-clean by default: no usage data leaves the machine (see README, "Telemetry").
+export KEDRO_DISABLE_TELEMETRY ?= true
+export GX_ANALYTICS_ENABLED ?= false
+export MLFLOW_DISABLE_TELEMETRY ?= true
+export DO_NOT_TRACK ?= 1
+
+.PHONY: install run test test-fast lint format viz viz-build docs-data data clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the project with its dev extras
+
+run: $(STAMP)  ## Run the default pipeline on the bundled data
+	$(BIN)/kedro run
+
+test: $(STAMP)  ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## Run the test suite without the slow tests
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)  ## ruff check + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+viz: $(STAMP)  ## Serve kedro-viz on $(HOST):4141
+	$(BIN)/kedro viz run --host $(HOST) --no-browser
+
+viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/
+	$(BIN)/kedro viz build
+
+docs-data: $(STAMP)  ## Validate every gate and build Great Expectations Data Docs
+	$(BIN)/kedro run --pipelines data_engineering --params validation.data_docs=true
+
+data: $(STAMP)  ## Regenerate the bundled raw sample (N=... to change its size)
+	$(BIN)/kedro run --pipelines synthetic $(if $(N),--params synthetic.n_customers=$(N))
+
+clean:  ## Remove generated data, builds and caches (keeps data/01_raw and .venv)
+	find data -mindepth 2 ! -path 'data/01_raw/*' ! -name .gitkeep -delete
+	rm -rf build .pytest_cache .ruff_cache

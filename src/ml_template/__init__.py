@@ -1,0 +1,3 @@
+"""Kedro ML Template: a production-grade Kedro project for tabular machine learning."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,30 @@
+"""Node around the deterministic example-data generator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ml_template.synthetic import generate
+
+
+def generate_raw_data(
+    params: dict[str, Any],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Generate the raw sources and the true churn probabilities.
+
+    Args:
+        params: ``n_customers``, ``seed``, ``as_of_date`` and ``dirt``.
+
+    Returns:
+        Customers, usage and tickets as received, and each customer's true churn
+        probability (kept apart from the raw data).
+    """
+    data = generate(
+        n_customers=params["n_customers"],
+        seed=params["seed"],
+        as_of=params["as_of_date"],
+        dirt=params["dirt"],
+    )
+    return data.customers, data.usage, data.tickets, data.churn_probability
