@@ -113,15 +113,17 @@ def build_suite(
         )
     rules = schema_expectations(schema) if spec.schema_ and schema else []
     rules += [next(iter(item.items())) for item in spec.expectations]
-    suite = gx.ExpectationSuite(name=name, meta={"notes": spec.description})
+    expectations = []
     for expectation_type, kwargs in rules:
         try:
             config = ExpectationConfiguration(
                 type=expectation_type, kwargs=dict(kwargs)
             )
-            suite.add_expectation(config.to_domain_obj())
+            expectations.append(config.to_domain_obj())
         except Exception as exc:
             raise ValueError(
                 f"Suite '{name}': cannot build {expectation_type}({kwargs}): {exc}"
             ) from exc
-    return suite
+    return gx.ExpectationSuite(
+        name=name, expectations=expectations, meta={"notes": spec.description}
+    )

@@ -75,13 +75,15 @@ def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailu
     config = item.expectation_config
     kwargs = config.kwargs
     arguments = ", ".join(
-        f"{key}={value!r}" for key, value in kwargs.items() if key not in _NOT_ARGUMENTS
+        f"{key}={_short(value)}"
+        for key, value in kwargs.items()
+        if key not in _NOT_ARGUMENTS
     )
     columns = [
         kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs
     ]
     details = item.result or {}
-    if "unexpected_count" in details:
+    if details.get("element_count") is not None and "unexpected_count" in details:
         count = int(details["unexpected_count"] or 0)
         observed = (
             f"{count} of {details.get('element_count')} rows unexpected "
@@ -90,7 +92,7 @@ def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailu
         examples = _examples(details, data, id_column)
     else:
         count = 1
-        observed = f"observed {details.get('observed_value')!r}"
+        observed = _observed(details)
         examples = []
     error = _exception_message(item.exception_info)
     if error:
@@ -102,6 +104,27 @@ def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailu
         failure_count=max(count, 1),
         failure_examples=examples,
     )
+
+
+def _observed(details: dict[str, Any]) -> str:
+    """What an aggregate expectation saw; for column sets, what is missing or extra."""
+    mismatched = (details.get("details") or {}).get("mismatched")
+    if mismatched:
+        parts = [
+            f"{kind} columns {names}" for kind, names in mismatched.items() if names
+        ]
+        return "observed " + ", ".join(parts)
+    if details.get("observed_value") is None and details.get("partial_missing_list"):
+        extra = details.get("partial_unexpected_list") or []
+        return f"observed missing values {details['partial_missing_list']}" + (
+            f", unexpected values {extra}" if extra else ""
+        )
+    return f"observed {details.get('observed_value')!r}"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...]"
 
 
 def _examples(

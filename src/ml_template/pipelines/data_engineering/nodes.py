@@ -39,7 +39,8 @@ def clean_source(
     reasons = _reasons(typed, spec, pd.Timestamp(as_of))
     valid = reasons.isna()
     if spec.unique:
-        repeated = typed[spec.unique].duplicated(keep="first") & valid
+        repeated = typed.loc[valid, spec.unique].duplicated(keep="first")
+        repeated = repeated.reindex(typed.index, fill_value=False)
         reasons = reasons.mask(repeated, f"duplicate {', '.join(spec.unique)}")
         valid &= ~repeated
     quarantine = raw.loc[~valid].assign(**{QUARANTINE_REASON: reasons[~valid]})

@@ -1,0 +1,102 @@
+"""Shared fixtures: the project's real configuration and tiny copies of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kedro.config import OmegaConfigLoader
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+from ml_template.schema import DatasetSchema, parse_schema
+from ml_template.validation import ValidationSession, activate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_COPIED = ("conf", "src", "pyproject.toml", ".telemetry")
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def load_config(env: str = "test") -> OmegaConfigLoader:
+    """The project's configuration loader, as ``settings.py`` builds it."""
+    return OmegaConfigLoader(
+        conf_source=str(PROJECT_ROOT / "conf"),
+        base_env="base",
+        default_run_env=env,
+        config_patterns={"expectations": ["expectations/**"]},
+    )
+
+
+@pytest.fixture(scope="session")
+def config() -> OmegaConfigLoader:
+    """The project's configuration in the ``test`` environment."""
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def de_params(config: OmegaConfigLoader) -> dict[str, Any]:
+    """The ``data_engineering`` parameters."""
+    return config["parameters"]["data_engineering"]
+
+
+@pytest.fixture(scope="session")
+def schema(de_params: dict[str, Any]) -> DatasetSchema:
+    """The dataset contract."""
+    return parse_schema(de_params["schema"])
+
+
+@pytest.fixture
+def validation_session(
+    config: OmegaConfigLoader, schema: DatasetSchema
+) -> Iterator[ValidationSession]:
+    """An active validation session over the project's real suites."""
+    session = ValidationSession(suites=config["expectations"], schema=schema)
+    activate(session)
+    yield session
+    activate(None)
+
+
+def run_session(project: Path, **run_args: Any) -> dict[str, Any]:
+    """Run the project at ``project`` in-process, in the ``test`` environment."""
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project, env="test") as session:
+        return session.run(**run_args)
+
+
+@pytest.fixture(scope="session")
+def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with tiny generated raw data (600 customers)."""
+    root = tmp_path_factory.mktemp("tiny") / "project"
+    copy_project(root)
+    run_session(root, pipeline_names=["synthetic"])
+    return root
+
+
+@pytest.fixture
+def project_copy(tiny_project: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the tiny project for a test to change and run."""
+    root = tmp_path / "project"
+    shutil.copytree(tiny_project, root)
+    return root
+
+
+def copy_project(root: Path, with_raw_data: bool = False) -> None:
+    """Copy code and configuration (and optionally the bundled raw data) to ``root``."""
+    root.mkdir(parents=True)
+    for name in _COPIED:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, root / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source, root / name)
+    (root / "data").mkdir()
+    if with_raw_data:
+        shutil.copytree(PROJECT_ROOT / "data" / "01_raw", root / "data" / "01_raw")
