@@ -50,7 +50,7 @@ viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/
 	$(BIN)/kedro viz build
 
 docs-data: $(STAMP)  ## Validate every gate and build Great Expectations Data Docs
-	$(BIN)/kedro run --pipelines data_engineering --params validation.data_docs=true
+	$(BIN)/kedro run --pipelines data_engineering --params build_data_docs=true
 
 data: $(STAMP)  ## Regenerate the bundled raw sample (N=... to change its size)
 	$(BIN)/kedro run --pipelines synthetic $(if $(N),--params synthetic.n_customers=$(N))

@@ -62,10 +62,14 @@ def validation_session(
     activate(None)
 
 
-def run_session(project: Path, **run_args: Any) -> dict[str, Any]:
+def run_session(
+    project: Path, runtime_params: dict[str, Any] | None = None, **run_args: Any
+) -> dict[str, Any]:
     """Run the project at ``project`` in-process, in the ``test`` environment."""
     bootstrap_project(project)
-    with KedroSession.create(project_path=project, env="test") as session:
+    with KedroSession.create(
+        project_path=project, env="test", runtime_params=runtime_params
+    ) as session:
         return session.run(**run_args)
 
 

@@ -26,7 +26,7 @@ class ValidationHooks:
         params = context.params
         settings = params.get("validation", {})
         schema = params.get("data_engineering", {}).get("schema")
-        docs_dir = settings.get("data_docs_dir") if settings.get("data_docs") else None
+        docs_dir = settings["data_docs_dir"] if params.get("build_data_docs") else None
         activate(
             ValidationSession(
                 suites=context.config_loader["expectations"],

@@ -1,0 +1,45 @@
+"""The registry and the catalog agree: every gate is visible where it fires."""
+
+from __future__ import annotations
+
+from kedro.config import OmegaConfigLoader
+from kedro.framework.project import configure_project
+from kedro.validation import ValidatorSpec
+
+from ml_template.pipeline_registry import register_pipelines
+
+
+def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> None:
+    configure_project("ml_template")
+    pipelines = register_pipelines()
+
+    assert {"data_engineering", "synthetic", "__default__"} <= set(pipelines)
+    default_nodes = {node.name for node in pipelines["__default__"].nodes}
+    assert "generate_raw_data_node" not in default_nodes
+    assert {node.name for node in pipelines["data_engineering"].nodes} <= default_nodes
+
+
+def test_every_gate_is_tagged_on_the_node_where_it_fires(
+    config: OmegaConfigLoader,
+) -> None:
+    configure_project("ml_template")
+    catalog = config["catalog"]
+    gates = {
+        name: ValidatorSpec.from_dataset_config(name, entry["validator"])
+        for name, entry in catalog.items()
+        if "validator" in entry
+    }
+
+    for node in register_pipelines()["__default__"].nodes:
+        expected = {
+            f"gate.{gates[name].options['suite']}"
+            for name in node.inputs
+            if name in gates and "load" in gates[name].on
+        } | {
+            f"gate.{gates[name].options['suite']}"
+            for name in node.outputs
+            if name in gates and "save" in gates[name].on
+        }
+        assert {tag for tag in node.tags if tag.startswith("gate.")} == expected, (
+            node.name
+        )
