@@ -29,54 +29,63 @@ def build_customer_table(
         One row per customer; customers without usage or tickets get missing usage
         aggregates and zero tickets. Rows of unknown customers are dropped (logged).
     """
-    known = customers["customer_id"]
-    _log_orphans("usage", usage, known)
-    _log_orphans("tickets", tickets, known)
-    table = (
-        customers.set_index("customer_id")
-        .join(_usage_aggregates(usage))
-        .join(_ticket_aggregates(tickets))
+    table = customers.set_index("customer_id")
+    usage_per_customer = _usage_aggregates(usage)
+    tickets_per_customer = _ticket_aggregates(tickets)
+    _log_orphans("usage", usage_per_customer, table.index)
+    _log_orphans("tickets", tickets_per_customer, table.index)
+    table = table.join(usage_per_customer.drop(columns="rows")).join(
+        tickets_per_customer.drop(columns="rows")
     )
     table["n_tickets"] = table["n_tickets"].fillna(0.0)
     return table.reset_index()
 
 
 def _usage_aggregates(usage: pd.DataFrame) -> pd.DataFrame:
-    recent_start = usage["month"].max() - pd.DateOffset(months=RECENT_MONTHS - 1)
-    by_customer = usage.groupby("customer_id")
-    recent = (
-        usage[usage["month"] >= recent_start].groupby("customer_id")["data_gb"].mean()
+    """Per customer: mean usage, recent vs earlier data trend, and the row count."""
+    recent = usage["month"] >= usage["month"].max() - pd.DateOffset(
+        months=RECENT_MONTHS - 1
     )
-    earlier = (
-        usage[usage["month"] < recent_start].groupby("customer_id")["data_gb"].mean()
+    aggregates = (
+        usage.assign(
+            recent_gb=usage["data_gb"].where(recent),
+            earlier_gb=usage["data_gb"].where(~recent),
+        )
+        .groupby("customer_id", sort=False)
+        .agg(
+            avg_data_gb=("data_gb", "mean"),
+            recent_gb=("recent_gb", "mean"),
+            earlier_gb=("earlier_gb", "mean"),
+            avg_call_minutes=("call_minutes", "mean"),
+            avg_dropped_calls=("dropped_calls", "mean"),
+            rows=("month", "size"),
+        )
     )
-    return pd.DataFrame(
-        {
-            "avg_data_gb": by_customer["data_gb"].mean(),
-            "data_gb_trend": recent / earlier.where(earlier > 0) - 1.0,
-            "avg_call_minutes": by_customer["call_minutes"].mean(),
-            "avg_dropped_calls": by_customer["dropped_calls"].mean(),
-        }
+    trend = aggregates["recent_gb"] / aggregates["earlier_gb"].where(
+        aggregates["earlier_gb"] > 0
+    )
+    return aggregates.drop(columns=["recent_gb", "earlier_gb"]).assign(
+        data_gb_trend=trend - 1.0
     )
 
 
 def _ticket_aggregates(tickets: pd.DataFrame) -> pd.DataFrame:
-    by_customer = tickets.groupby("customer_id")
-    return pd.DataFrame(
-        {
-            "n_tickets": by_customer.size().astype("float64"),
-            "avg_satisfaction": by_customer["satisfaction"].mean(),
-            "avg_resolution_hours": by_customer["resolution_hours"].mean(),
-        }
+    """Per customer: ticket count, mean satisfaction and mean resolution time."""
+    aggregates = tickets.groupby("customer_id", sort=False).agg(
+        rows=("ticket_id", "size"),
+        avg_satisfaction=("satisfaction", "mean"),
+        avg_resolution_hours=("resolution_hours", "mean"),
     )
+    return aggregates.assign(n_tickets=aggregates["rows"].astype("float64"))
 
 
-def _log_orphans(name: str, frame: pd.DataFrame, known: pd.Series) -> None:
-    orphans = ~frame["customer_id"].isin(known)
-    if orphans.any():
+def _log_orphans(name: str, per_customer: pd.DataFrame, known: pd.Index) -> None:
+    orphans = per_customer.index.difference(known)
+    if len(orphans):
         logger.warning(
-            "%s: %d rows of unknown or quarantined customers dropped (e.g. %s)",
+            "%s: %d rows of %d unknown or quarantined customers dropped (e.g. %s)",
             name,
-            int(orphans.sum()),
-            frame.loc[orphans, "customer_id"].head(3).tolist(),
+            int(per_customer.loc[orphans, "rows"].sum()),
+            len(orphans),
+            orphans[:3].tolist(),
         )
