@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+ARGS ?=
 
 # Offline-clean by default: no usage data leaves the machine (see README, "Telemetry").
 export KEDRO_DISABLE_TELEMETRY ?= true
@@ -26,8 +27,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install the project with its dev extras
 
-run: $(STAMP)  ## Run the default pipeline on the bundled data
-	$(BIN)/kedro run
+run: $(STAMP)  ## Run the default pipeline on the bundled data (extra flags: ARGS="...")
+	$(BIN)/kedro run $(ARGS)
 
 test: $(STAMP)  ## Run the whole test suite
 	$(BIN)/python -m pytest
