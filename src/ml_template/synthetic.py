@@ -233,8 +233,7 @@ def _dirty_customers(
     for column, value in unknown.items():
         frame.loc[_pick(rng, n, 0.004), column] = value
     frame.loc[_pick(rng, n, 0.002), "churned"] = ""
-    duplicates = frame.iloc[np.flatnonzero(_pick(rng, n, 0.01))]
-    return _shuffle(rng, pd.concat([frame, duplicates], ignore_index=True))
+    return _with_duplicates(rng, frame, 0.01)
 
 
 def _dirty_usage(
@@ -247,10 +246,8 @@ def _dirty_usage(
     frame.loc[_pick(rng, n, 0.001), "month"] = (
         snapshot + pd.DateOffset(months=2)
     ).normalize()
-    orphans = _pick(rng, n, 0.001)
-    frame.loc[orphans, "customer_id"] = "X" + frame.loc[orphans, "customer_id"].str[1:]
-    duplicates = frame.iloc[np.flatnonzero(_pick(rng, n, 0.005))]
-    return _shuffle(rng, pd.concat([frame, duplicates], ignore_index=True))
+    _orphan(rng, frame, 0.001)
+    return _with_duplicates(rng, frame, 0.005)
 
 
 def _dirty_tickets(
@@ -264,14 +261,27 @@ def _dirty_tickets(
     frame.loc[_pick(rng, n, 0.2), "satisfaction"] = ""
     frame.loc[_pick(rng, n, 0.005), "satisfaction"] = "9"
     frame["category"] = _messy_case(rng, frame["category"])
-    orphans = _pick(rng, n, 0.002)
-    frame.loc[orphans, "customer_id"] = "X" + frame.loc[orphans, "customer_id"].str[1:]
+    _orphan(rng, frame, 0.002)
     return frame
 
 
 def _pick(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:
     """A boolean mask selecting about ``rate`` of ``n`` rows."""
     return rng.random(n) < rate
+
+
+def _orphan(rng: np.random.Generator, frame: pd.DataFrame, rate: float) -> None:
+    """Point about ``rate`` of the rows at customers that do not exist (in place)."""
+    orphans = _pick(rng, len(frame), rate)
+    frame.loc[orphans, "customer_id"] = "X" + frame.loc[orphans, "customer_id"].str[1:]
+
+
+def _with_duplicates(
+    rng: np.random.Generator, frame: pd.DataFrame, rate: float
+) -> pd.DataFrame:
+    """Append exact copies of about ``rate`` of the rows, then shuffle."""
+    duplicates = frame.iloc[np.flatnonzero(_pick(rng, len(frame), rate))]
+    return _shuffle(rng, pd.concat([frame, duplicates], ignore_index=True))
 
 
 def _messy_case(rng: np.random.Generator, values: pd.Series) -> pd.Series:
