@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from kedro.config import OmegaConfigLoader
 from kedro.framework.session import KedroSession
@@ -104,3 +105,51 @@ def copy_project(root: Path, with_raw_data: bool = False) -> None:
     (root / "data").mkdir()
     if with_raw_data:
         shutil.copytree(PROJECT_ROOT / "data" / "01_raw", root / "data" / "01_raw")
+
+
+TOY_SCHEMA: dict[str, Any] = {
+    "id": "id",
+    "target": "label",
+    "classes": ["no", "yes"],
+    "numeric": ["x", "noise"],
+    "categorical": {"colour": ["red", "blue"]},
+    "date": [],
+}
+
+TOY_PARAMS: dict[str, Any] = {
+    "model": {"hidden_sizes": [8], "dropout": 0.0, "max_embedding_dim": 2},
+    "training": {
+        "learning_rate": 0.02,
+        "weight_decay": 0.0,
+        "batch_size": 64,
+        "max_epochs": 30,
+        "patience": 3,
+        "min_delta": 0.0,
+        "seed": 1,
+        "num_threads": 1,
+        "device": "cpu",
+    },
+}
+
+
+def toy_split(n: int, seed: int, classes: list[str] | None = None) -> pd.DataFrame:
+    """Rows whose label depends on ``x`` and ``colour``: learnable, not trivial."""
+    import numpy as np  # noqa: PLC0415
+
+    classes = classes or TOY_SCHEMA["classes"]
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    colour = rng.choice(["red", "blue"], n)
+    score = (
+        2.0 * x + np.where(colour == "red", 1.0, -1.0) + rng.normal(scale=0.5, size=n)
+    )
+    bins = np.quantile(score, np.linspace(0, 1, len(classes) + 1)[1:-1])
+    return pd.DataFrame(
+        {
+            "id": [f"r{seed}-{i}" for i in range(n)],
+            "label": np.asarray(classes)[np.digitize(score, bins)],
+            "x": x,
+            "noise": rng.normal(size=n),
+            "colour": colour,
+        }
+    )

@@ -13,10 +13,17 @@ def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> Non
     configure_project("ml_template")
     pipelines = register_pipelines()
 
-    assert {"data_engineering", "synthetic", "__default__"} <= set(pipelines)
+    assert {
+        "data_engineering",
+        "model_engineering",
+        "evaluation",
+        "synthetic",
+        "__default__",
+    } <= set(pipelines)
     default_nodes = {node.name for node in pipelines["__default__"].nodes}
     assert "generate_raw_data_node" not in default_nodes
-    assert {node.name for node in pipelines["data_engineering"].nodes} <= default_nodes
+    for name in ("data_engineering", "model_engineering", "evaluation"):
+        assert {node.name for node in pipelines[name].nodes} <= default_nodes
 
 
 def test_every_gate_is_tagged_on_the_node_where_it_fires(

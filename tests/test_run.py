@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from tests.conftest import copy_project
 
@@ -51,3 +53,30 @@ def test_kedro_run_on_the_bundled_data(tmp_path: Path) -> None:
     ]
     assert len(results) == 10  # 3 raw, 3 intermediate, 1 primary, 3 splits
     assert all(result["success"] for result in results)
+
+    _assert_model_quality(data)
+
+
+def _assert_model_quality(data: Path) -> None:
+    """The model nearly reaches the generator's true probabilities, and the baseline."""
+    (metrics_file,) = (data / "08_reporting" / "evaluation_metrics.json").glob(
+        "*/*.json"
+    )
+    metrics = json.loads(metrics_file.read_text())
+    (predictions_file,) = (data / "07_model_output").glob(
+        "test_predictions.parquet/*/*"
+    )
+    predictions = pd.read_parquet(predictions_file).merge(
+        pd.read_parquet(data / "01_raw" / "ground_truth" / "churn_probability.parquet"),
+        on="customer_id",
+    )
+    best_achievable = roc_auc_score(
+        predictions["churned"] == "yes", predictions["churn_probability"]
+    )
+    model = metrics["model"]["roc_auc"]
+    assert len(predictions) == metrics["test_rows"]
+    assert model == pytest.approx(
+        roc_auc_score(predictions["churned"] == "yes", predictions["probability_yes"])
+    )
+    assert model >= best_achievable - 0.03
+    assert model >= metrics["baselines"]["logistic"]["roc_auc"] - 0.01

@@ -29,12 +29,17 @@ def test_viz_build_shows_nodes_gates_and_layers(project_copy: Path) -> None:
         "primary",
         "feature",
         "model_input",
+        "models",
+        "model_output",
+        "reporting",
     ]
     layers = {
         node["name"]: node["layer"] for node in graph["nodes"] if node["type"] == "data"
     }
     assert layers["customers_raw"] == "raw"
     assert layers["train_set"] == "model_input"
+    assert layers["model"] == "models"
+    assert layers["evaluation_metrics"] == "reporting"
     tags = {tag["id"] for tag in graph["tags"]}
     assert {
         "gate.customers_raw",
