@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test test-fast lint format viz viz-build docs-data data clean help
+.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ viz: $(STAMP)  ## Serve kedro-viz on $(HOST):4141
 
 viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/
 	$(BIN)/kedro viz build
+
+mlflow: $(STAMP)  ## MLflow UI over the embedded store on $(HOST):5000
+	$(BIN)/mlflow ui --backend-store-uri "$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db}" --host $(HOST) --port 5000 --workers 1
 
 docs-data: $(STAMP)  ## Validate every gate and build Great Expectations Data Docs
 	$(BIN)/kedro run --pipelines data_engineering --params build_data_docs=true

@@ -8,20 +8,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import mlflow
 import pandas as pd
 import pytest
 from kedro.config import OmegaConfigLoader
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from kedro_mlflow.framework.hooks import mlflow_hook
 
 from ml_template.schema import DatasetSchema, parse_schema
 from ml_template.validation import ValidationSession, activate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _COPIED = ("conf", "src", "pyproject.toml", ".telemetry")
+# A copy starts with no MLflow store of its own: experiments record absolute paths.
+NOT_COPIED = shutil.ignore_patterns("mlflow.db", "mlruns")
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+# Tests use each project copy's own embedded store, never a server from the shell.
+os.environ.pop("MLFLOW_TRACKING_URI", None)
 
 
 def load_config(env: str = "test") -> OmegaConfigLoader:
@@ -68,10 +75,25 @@ def run_session(
 ) -> dict[str, Any]:
     """Run the project at ``project`` in-process, in the ``test`` environment."""
     bootstrap_project(project)
-    with KedroSession.create(
-        project_path=project, env="test", runtime_params=runtime_params
-    ) as session:
-        return session.run(**run_args)
+    previous = Path.cwd()
+    # mlflow.set_tracking_uri() exports MLFLOW_TRACKING_URI, which would send every
+    # later in-process session to the first project's store.
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+    os.chdir(project)  # the embedded MLflow store (sqlite:///mlflow.db) is cwd-relative
+    try:
+        with KedroSession.create(
+            project_path=project, env="test", runtime_params=runtime_params
+        ) as session:
+            return session.run(**run_args)
+    finally:
+        os.chdir(previous)
+        # kedro-mlflow's hook is a process-wide singleton that re-opens its last run
+        # before every node and leaves it on MLflow's run stack: reset both so the next
+        # in-process session starts clean (one session per process, as the CLI does,
+        # never needs this).
+        mlflow_hook.run_id = None
+        while mlflow.active_run():
+            mlflow.end_run()
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +109,7 @@ def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project_copy(tiny_project: Path, tmp_path: Path) -> Path:
     """A fresh copy of the tiny project for a test to change and run."""
     root = tmp_path / "project"
-    shutil.copytree(tiny_project, root)
+    shutil.copytree(tiny_project, root, ignore=NOT_COPIED)
     return root
 
 

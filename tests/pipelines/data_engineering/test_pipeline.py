@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ml_template.pipelines.data_engineering import create_pipeline
-from tests.conftest import run_session
+from tests.conftest import NOT_COPIED, run_session
 
 LAYER_OUTPUTS = {
     "customers_intermediate",
@@ -58,7 +58,7 @@ def _latest(project: Path, relative: str) -> pd.DataFrame:
 def tiny_run(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny project after one data-engineering run."""
     project = tmp_path_factory.mktemp("de_run") / "project"
-    shutil.copytree(tiny_project, project)
+    shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
     run_session(project, pipeline_names=["data_engineering"])
     return project
 

@@ -11,7 +11,7 @@ import torch
 
 from ml_template.pipelines.evaluation import create_pipeline as evaluation_pipeline
 from ml_template.pipelines.model_engineering import create_pipeline
-from tests.conftest import run_session
+from tests.conftest import NOT_COPIED, run_session
 
 
 def test_model_engineering_trains_from_the_training_splits_only() -> None:
@@ -47,7 +47,7 @@ def test_default_run_is_reproducible(tiny_project: Path, tmp_path: Path) -> None
     runs = []
     for name in ("first", "second"):
         project = tmp_path / name
-        shutil.copytree(tiny_project, project)
+        shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
         run_session(project)
         runs.append(project)
 

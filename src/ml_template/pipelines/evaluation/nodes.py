@@ -114,3 +114,35 @@ def _linear_inputs(
         encoder.fit_transform(categorical) if fit else encoder.transform(categorical)
     )
     return np.hstack([numeric, onehot])
+
+
+def metrics_for_tracking(
+    evaluation_metrics: dict[str, Any], training_history: list[dict[str, float]]
+) -> dict[str, Any]:
+    """Every number worth charting, as ``{name: {"value", "step"}}`` or per-epoch lists.
+
+    Test metrics are ``test.<metric>``, baselines ``baseline.<name>.<metric>``; the
+    training history becomes one series per quantity, stepped by epoch.
+    """
+    tracked: dict[str, Any] = {
+        f"test.{name}": {"value": value, "step": 0}
+        for name, value in evaluation_metrics["model"].items()
+    }
+    for baseline, values in evaluation_metrics["baselines"].items():
+        tracked |= {
+            f"baseline.{baseline}.{name}": {"value": value, "step": 0}
+            for name, value in values.items()
+        }
+    if evaluation_metrics["decision_threshold"] is not None:
+        tracked["decision_threshold"] = {
+            "value": evaluation_metrics["decision_threshold"],
+            "step": 0,
+        }
+    for key in ("train_loss", "validation_loss", "samples_per_second"):
+        tracked[key] = [
+            {"value": record[key], "step": record["epoch"]}
+            for record in training_history
+        ]
+    best = min(training_history, key=lambda record: record["validation_loss"])
+    tracked["best_epoch"] = {"value": best["epoch"], "step": 0}
+    return tracked

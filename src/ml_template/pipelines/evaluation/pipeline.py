@@ -8,6 +8,7 @@ from ml_template.pipelines.evaluation.nodes import (
     choose_threshold,
     evaluate_baselines,
     evaluate_model,
+    metrics_for_tracking,
     predict_split,
 )
 from ml_template.pipelines.evaluation.plots import plot_evaluation
@@ -59,6 +60,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 ],
                 outputs="evaluation_metrics",
                 name="evaluate_model_node",
+            ),
+            Node(
+                metrics_for_tracking,
+                inputs=["evaluation_metrics", "training_history"],
+                outputs="tracked_metrics",
+                name="metrics_for_tracking_node",
             ),
             Node(
                 plot_evaluation,
