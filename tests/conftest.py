@@ -125,6 +125,7 @@ def copy_project(root: Path, with_raw_data: bool = False) -> None:
         else:
             shutil.copy2(source, root / name)
     (root / "data").mkdir()
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
     if with_raw_data:
         shutil.copytree(PROJECT_ROOT / "data" / "01_raw", root / "data" / "01_raw")
 

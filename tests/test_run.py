@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
+from nbclient import NotebookClient
 from sklearn.metrics import roc_auc_score
 
 from tests.conftest import copy_project
@@ -55,6 +57,25 @@ def test_kedro_run_on_the_bundled_data(tmp_path: Path) -> None:
     assert all(result["success"] for result in results)
 
     _assert_model_quality(data)
+    _execute_notebooks(project)
+
+
+def _execute_notebooks(project: Path) -> None:
+    """Every notebook runs headless, top to bottom, on the run's outputs."""
+    notebooks = sorted((project / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        assert all(not cell.get("outputs") for cell in notebook.cells), (
+            f"{path.name}: strip outputs"
+        )
+        NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+    assert not (project / "notebooks" / "mlflow.db").exists()
 
 
 def _assert_model_quality(data: Path) -> None:

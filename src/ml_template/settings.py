@@ -20,10 +20,14 @@ def _env(name: str, default: str | None = None) -> str | None:
 def _sqlite(filename: str) -> str:
     """``${sqlite:mlflow.db}``: an absolute SQLite URI for a file at the project root.
 
-    Absolute, because MLflow caches stores by URI: a relative one would keep pointing
-    at the first project a Python process opened.
+    Absolute, because MLflow caches stores by URI; found from the working directory up,
+    so a notebook in ``notebooks/`` uses the project's store too.
     """
-    return f"sqlite:///{(Path.cwd() / filename).resolve()}"
+    here = Path.cwd().resolve()
+    root = next(
+        (p for p in (here, *here.parents) if (p / "pyproject.toml").is_file()), here
+    )
+    return f"sqlite:///{root / filename}"
 
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
