@@ -18,10 +18,12 @@ def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> Non
         "model_engineering",
         "evaluation",
         "synthetic",
+        "inference",
         "__default__",
     } <= set(pipelines)
     default_nodes = {node.name for node in pipelines["__default__"].nodes}
     assert "generate_raw_data_node" not in default_nodes
+    assert not [name for name in default_nodes if name.startswith("inference.")]
     for name in ("data_engineering", "model_engineering", "evaluation"):
         assert {node.name for node in pipelines[name].nodes} <= default_nodes
 
@@ -37,7 +39,8 @@ def test_every_gate_is_tagged_on_the_node_where_it_fires(
         if "validator" in entry
     }
 
-    for node in register_pipelines()["__default__"].nodes:
+    pipelines = register_pipelines()
+    for node in pipelines["__default__"].nodes + pipelines["inference"].nodes:
         expected = {
             f"gate.{gates[name].options['suite']}"
             for name in node.inputs

@@ -58,6 +58,23 @@ def test_kedro_run_on_the_bundled_data(tmp_path: Path) -> None:
 
     _assert_model_quality(data)
     _execute_notebooks(project)
+    _assert_inference_scores_new_customers(project)
+
+
+def _assert_inference_scores_new_customers(project: Path) -> None:
+    """`kedro run --pipelines inference` scores the bundled unseen customers."""
+    result = kedro(project, "run", "--pipelines", "inference")
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (path,) = (project / "data/07_model_output/inference").glob(
+        "predictions.parquet/*/*"
+    )
+    predictions = pd.read_parquet(path)
+    raw = pd.read_csv(project / "data/01_raw/inference/customers.csv", dtype=str)
+    assert set(predictions["customer_id"]) <= set(raw["customer_id"])
+    assert len(predictions) >= 0.95 * raw["customer_id"].nunique()
+    assert predictions["probability_yes"].between(0, 1).all()
+    assert set(predictions["predicted_churned"]) == {"no", "yes"}
 
 
 def _execute_notebooks(project: Path) -> None:

@@ -38,7 +38,7 @@ class SyntheticData:
 
 
 def generate(
-    n_customers: int, seed: int, as_of: str, dirt: bool = True
+    n_customers: int, seed: int, as_of: str, dirt: bool = True, first_id: int = 1
 ) -> SyntheticData:
     """Generate ``n_customers`` customers with their usage, tickets and churn labels.
 
@@ -47,13 +47,15 @@ def generate(
         seed: Seed of the random generator; the same seed gives the same data.
         as_of: Snapshot date (ISO format); usage and tickets precede it.
         dirt: Whether to add the dirt of real raw exports (see :func:`add_dirt`).
+        first_id: Number of the first customer id, so that batches of new customers
+            never collide with earlier ones.
 
     Returns:
         The three raw sources and the true churn probability of each customer.
     """
     rng = np.random.default_rng(seed)
     snapshot = pd.Timestamp(as_of)
-    customers = _customers(rng, n_customers, snapshot)
+    customers = _customers(rng, n_customers, snapshot, first_id)
     usage = _usage(rng, customers, snapshot)
     tickets = _tickets(rng, customers, snapshot)
     probability = 1.0 / (1.0 + np.exp(-churn_logit(customers, usage, tickets)))
@@ -70,7 +72,7 @@ def generate(
 
 
 def _customers(
-    rng: np.random.Generator, n: int, snapshot: pd.Timestamp
+    rng: np.random.Generator, n: int, snapshot: pd.Timestamp, first_id: int
 ) -> pd.DataFrame:
     tenure = np.minimum(rng.exponential(22.0, n).astype(int), 72)
     plan = rng.choice(len(PLANS), n, p=[0.45, 0.35, 0.2])
@@ -78,7 +80,7 @@ def _customers(
     days = tenure * 30.44 + rng.integers(0, 28, n)
     return pd.DataFrame(
         {
-            "customer_id": [f"C{i:07d}" for i in range(1, n + 1)],
+            "customer_id": [f"C{i:07d}" for i in range(first_id, first_id + n)],
             "signup_date": (snapshot - pd.to_timedelta(days, unit="D")).normalize(),
             "age": np.clip(rng.normal(45.0, 15.0, n), 18, 90).round().astype(int),
             "region": rng.choice(REGIONS, n),

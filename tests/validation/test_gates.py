@@ -192,3 +192,18 @@ def test_an_empty_file_is_reported_with_the_dataset_name(project_copy: Path) -> 
 
     with pytest.raises(DatasetError, match="customers_raw"):
         run_session(project_copy, pipeline_names=["data_engineering"])
+
+
+def test_inference_applies_the_same_gates_without_the_label(project_copy: Path) -> None:
+    run_session(project_copy)  # train a model to score with
+    path = project_copy / "data/01_raw/inference/customers.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.drop(columns="region").to_csv(path, index=False)
+
+    with pytest.raises(DataValidationError) as error:
+        run_session(project_copy, pipeline_names=["inference"])
+
+    message = str(error.value)
+    assert "inference.customers_raw' on load" in message
+    assert "missing columns ['region']" in message
+    assert not (project_copy / "data/07_model_output/inference").exists()

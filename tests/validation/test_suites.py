@@ -73,3 +73,23 @@ def test_malformed_suite_names_itself_and_the_problem(
         build_suite("broken_suite", declaration, None)
 
     assert "broken_suite" in str(error.value)
+
+
+def test_without_target_drops_every_rule_on_the_label(
+    config: OmegaConfigLoader, schema: DatasetSchema
+) -> None:
+    declaration = config["expectations"]["customer_table_primary"]
+
+    full = build_suite("p", declaration, schema)
+    unlabelled = build_suite("p", declaration, schema, without_target=True)
+
+    def on_target(suite: Any) -> list[Any]:
+        return [
+            e for e in suite.expectations if getattr(e, "column", None) == schema.target
+        ]
+
+    assert on_target(full) and not on_target(unlabelled)
+    column_sets = [
+        e.column_set for e in unlabelled.expectations if hasattr(e, "column_set")
+    ]
+    assert column_sets and all(schema.target not in s for s in column_sets)

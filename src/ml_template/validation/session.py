@@ -50,11 +50,15 @@ class ValidationSession:
         self._lock = threading.RLock()
 
     def validate(
-        self, suite: str, data: pd.DataFrame
+        self, suite: str, data: pd.DataFrame, without_target: bool = False
     ) -> ExpectationSuiteValidationResult:
-        """Validate ``data`` against ``suite`` and keep the result for reporting."""
+        """Validate ``data`` against ``suite`` and keep the result for reporting.
+
+        ``without_target`` leaves out the rules on the schema's target (unlabelled
+        data); its result is kept as ``<suite>_without_target``.
+        """
         with self._lock:
-            definition = self._definition(suite)
+            definition = self._definition(suite, without_target)
             result = definition.run(
                 batch_parameters={"dataframe": data},
                 result_format={
@@ -63,10 +67,10 @@ class ValidationSession:
                     "include_unexpected_rows": False,
                 },
             )
-            self.results[suite] = result.to_json_dict()
+            self.results[definition.name] = result.to_json_dict()
         logger.info(
             "Expectation suite '%s': %s (%d expectations, %d rows)",
-            suite,
+            definition.name,
             "passed" if result.success else "FAILED",
             len(result.results),
             len(data),
@@ -88,8 +92,9 @@ class ValidationSession:
         logger.info("Great Expectations Data Docs: %s", index)
         return index
 
-    def _definition(self, suite: str) -> Any:
-        if suite not in self._definitions:
+    def _definition(self, suite: str, without_target: bool) -> Any:
+        name = f"{suite}_without_target" if without_target else suite
+        if name not in self._definitions:
             if suite not in self._declarations:
                 raise KeyError(
                     f"No expectation suite '{suite}': add conf/base/expectations/{suite}.yml "
@@ -99,17 +104,19 @@ class ValidationSession:
 
             context = self._gx_context()
             gx_suite = context.suites.add(
-                build_suite(suite, self._declarations[suite], self.schema)
+                build_suite(
+                    name, self._declarations[suite], self.schema, without_target
+                )
             )
-            batch = context.data_sources.get("frames").add_dataframe_asset(suite)
-            self._definitions[suite] = context.validation_definitions.add(
+            batch = context.data_sources.get("frames").add_dataframe_asset(name)
+            self._definitions[name] = context.validation_definitions.add(
                 gx.ValidationDefinition(
-                    name=suite,
-                    data=batch.add_batch_definition_whole_dataframe(suite),
+                    name=name,
+                    data=batch.add_batch_definition_whole_dataframe(name),
                     suite=gx_suite,
                 )
             )
-        return self._definitions[suite]
+        return self._definitions[name]
 
     def _gx_context(self) -> Any:
         if self._context is None:

@@ -89,10 +89,36 @@ def schema_expectations(schema: DatasetSchema) -> list[tuple[str, dict[str, Any]
     return rules
 
 
+def _without_column(
+    rules: list[tuple[str, dict[str, Any]]], column: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """Drop the rules on ``column`` and take it out of expected column sets."""
+    kept = []
+    for kind, kwargs in rules:
+        if column in (
+            kwargs.get("column"),
+            kwargs.get("column_A"),
+            kwargs.get("column_B"),
+        ):
+            continue
+        if "column_set" in kwargs:
+            columns = [c for c in kwargs["column_set"] if c != column]
+            kept.append((kind, {**kwargs, "column_set": columns}))
+        else:
+            kept.append((kind, kwargs))
+    return kept
+
+
 def build_suite(
-    name: str, declaration: dict[str, Any], schema: DatasetSchema | None
+    name: str,
+    declaration: dict[str, Any],
+    schema: DatasetSchema | None,
+    without_target: bool = False,
 ) -> gx.ExpectationSuite:
     """Build the GX suite ``name`` from its YAML declaration.
+
+    With ``without_target``, every rule on the schema's target is left out, for data
+    that has no label yet (new customers to score) under the same gate.
 
     Raises:
         ValueError: If the declaration is malformed or names an unknown expectation,
@@ -113,6 +139,8 @@ def build_suite(
         )
     rules = schema_expectations(schema) if spec.schema_ and schema else []
     rules += [next(iter(item.items())) for item in spec.expectations]
+    if without_target and schema is not None:
+        rules = _without_column(rules, schema.target)
     expectations = []
     for expectation_type, kwargs in rules:
         try:

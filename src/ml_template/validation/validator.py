@@ -42,10 +42,14 @@ class GXValidator:
           class: ml_template.validation.GXValidator
           on: save
           options: {suite: customers_intermediate}
+
+    ``without_target: true`` applies the same suite to unlabelled data (rows to
+    score): the rules on the schema's target are left out.
     """
 
-    def __init__(self, suite: str) -> None:
+    def __init__(self, suite: str, without_target: bool = False) -> None:
         self.suite = suite
+        self.without_target = without_target
 
     def validate(self, data: pd.DataFrame) -> pd.DataFrame:
         """Return ``data`` unchanged if every expectation holds, else raise.
@@ -55,7 +59,7 @@ class GXValidator:
                 sample of offending values (with the row's id where there is one).
         """
         session = current()
-        result = session.validate(self.suite, data)
+        result = session.validate(self.suite, data, self.without_target)
         if result.success:
             return data
         id_column = session.schema.id if session.schema else None
@@ -67,7 +71,9 @@ class GXValidator:
         raise GateFailedError(self.suite, failures)
 
     def __repr__(self) -> str:
-        return f"GXValidator(suite={self.suite!r})"
+        return (
+            f"GXValidator(suite={self.suite!r}, without_target={self.without_target})"
+        )
 
 
 def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailure:

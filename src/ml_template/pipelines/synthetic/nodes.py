@@ -1,4 +1,4 @@
-"""Node around the deterministic example-data generator."""
+"""Nodes around the deterministic example-data generator."""
 
 from __future__ import annotations
 
@@ -28,3 +28,27 @@ def generate_raw_data(
         dirt=params["dirt"],
     )
     return data.customers, data.usage, data.tickets, data.churn_probability
+
+
+def generate_new_customers(
+    params: dict[str, Any], target: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Generate a batch of customers to score: other ids, no label column.
+
+    Args:
+        params: ``new_customers`` (``n_customers``, ``seed``, ``first_id``) and
+            ``as_of_date`` and ``dirt``.
+        target: The label column, left out as it would be for real new customers.
+
+    Returns:
+        Customers, usage and tickets as received.
+    """
+    batch = params["new_customers"]
+    data = generate(
+        n_customers=batch["n_customers"],
+        seed=batch["seed"],
+        as_of=params["as_of_date"],
+        dirt=params["dirt"],
+        first_id=batch["first_id"],
+    )
+    return data.customers.drop(columns=target), data.usage, data.tickets

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from ml_template.pipelines.synthetic.nodes import generate_raw_data
+from ml_template.pipelines.synthetic.nodes import (
+    generate_new_customers,
+    generate_raw_data,
+)
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
-    """Create the pipeline that writes the raw sample to ``data/01_raw``."""
+    """Create the pipeline that writes the raw samples to ``data/01_raw``."""
     return Pipeline(
         [
             Node(
@@ -21,7 +24,17 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "customers_churn_probability",
                 ],
                 name="generate_raw_data_node",
-            )
+            ),
+            Node(
+                generate_new_customers,
+                inputs=["params:synthetic", "params:data_engineering.schema.target"],
+                outputs=[
+                    "inference.customers_raw",
+                    "inference.usage_raw",
+                    "inference.tickets_raw",
+                ],
+                name="generate_new_customers_node",
+            ),
         ],
         tags="synthetic",
     )
