@@ -176,3 +176,15 @@ def toy_split(n: int, seed: int, classes: list[str] | None = None) -> pd.DataFra
             "colour": colour,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def tracked(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A tiny project after one default (tracked) run: project, MLflow client, run."""
+    project = tmp_path_factory.mktemp("tracked") / "project"
+    shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
+    run_session(project)
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("ml_template")
+    (run,) = client.search_runs([experiment.experiment_id])
+    return project, client, run

@@ -23,7 +23,7 @@ def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> Non
     } <= set(pipelines)
     default_nodes = {node.name for node in pipelines["__default__"].nodes}
     assert "generate_raw_data_node" not in default_nodes
-    assert not [name for name in default_nodes if name.startswith("inference.")]
+    assert not [name for name in default_nodes if name.startswith("inference_")]
     for name in ("data_engineering", "model_engineering", "evaluation"):
         assert {node.name for node in pipelines[name].nodes} <= default_nodes
 

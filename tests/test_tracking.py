@@ -3,26 +3,14 @@ embedded SQLite store, and pipelines without tracking log nothing."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import mlflow
 import pytest
 
-from tests.conftest import NOT_COPIED, run_session
+from tests.conftest import run_session
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def tracked(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory):
-    project = tmp_path_factory.mktemp("tracked") / "project"
-    shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
-    run_session(project)
-    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
-    experiment = client.get_experiment_by_name("ml_template")
-    (run,) = client.search_runs([experiment.experiment_id])
-    return project, client, run
 
 
 def test_the_store_is_an_embedded_sqlite_file(tracked) -> None:

@@ -204,6 +204,6 @@ def test_inference_applies_the_same_gates_without_the_label(project_copy: Path) 
         run_session(project_copy, pipeline_names=["inference"])
 
     message = str(error.value)
-    assert "inference.customers_raw' on load" in message
+    assert "inference_customers_raw' on load" in message
     assert "missing columns ['region']" in message
     assert not (project_copy / "data/07_model_output/inference").exists()

@@ -6,8 +6,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from ml_template.pipelines.inference.nodes import clean_unlabelled_source, predict
+from ml_template.errors import MalformedRowsError
+from ml_template.pipelines.inference.nodes import (
+    clean_unlabelled_source,
+    predict,
+    prepare_rows,
+)
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from tests.conftest import TOY_PARAMS, TOY_SCHEMA, toy_split
 
@@ -60,3 +66,49 @@ def test_predict_labels_with_the_decision_threshold() -> None:
     ).sum()
     expected = np.where(strict["probability_yes"] >= 0.9, "yes", "no")
     assert (strict["predicted_label"] == expected).all()
+
+
+def _table_rows(schema: dict[str, Any]) -> pd.DataFrame:
+    columns = [
+        schema["id"],
+        *schema["numeric"],
+        *schema["categorical"],
+        *schema["date"],
+    ]
+    row = dict.fromkeys(columns, "1")
+    row.update(
+        {schema["id"]: "C1", "contract": " One Year ", "signup_date": "2025-01-01"}
+    )
+    return pd.DataFrame([row, {**row, schema["id"]: "C2", "age": ""}], dtype="str")
+
+
+def test_prepare_rows_types_and_tidies(de_params: dict[str, Any]) -> None:
+    rows = _table_rows(de_params["schema"])
+
+    clean = prepare_rows(rows, de_params["schema"], "2026-06-30")
+
+    assert clean["contract"].tolist() == ["one-year", "one-year"]
+    assert clean["age"].isna().tolist() == [
+        False,
+        True,
+    ]  # blank is missing, not an error
+    assert clean["signup_date"].dtype.kind == "M"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns="plan"), r"lack the columns \['plan'\]"),
+        (lambda f: f.assign(age=["x", "2"]), r"'C1': age='x' is not readable"),
+        (lambda f: f.assign(signup_date=["2025-13-45", "2025-01-01"]), "signup_date="),
+        (lambda f: f.assign(customer_id=["C1", "C1"]), "duplicate customer_id"),
+    ],
+    ids=["missing column", "unreadable number", "unreadable date", "repeated id"],
+)
+def test_prepare_rows_refuses_malformed_rows(
+    de_params: dict[str, Any], change, message: str
+) -> None:
+    with pytest.raises(MalformedRowsError, match=message):
+        prepare_rows(
+            change(_table_rows(de_params["schema"])), de_params["schema"], "2026-06-30"
+        )

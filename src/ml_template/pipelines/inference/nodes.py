@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from ml_template.errors import MalformedRowsError
 from ml_template.metrics import predicted_labels
 from ml_template.model import TabularMLP
 from ml_template.pipelines.data_engineering.nodes import clean_source
@@ -36,6 +37,66 @@ def clean_unlabelled_source(
         "required": [c for c in source.get("required", []) if c != target],
     }
     return clean_source(raw, unlabelled, as_of)
+
+
+def prepare_rows(
+    rows: pd.DataFrame, schema: dict[str, Any], as_of: str
+) -> pd.DataFrame:
+    """Type and check customer-table rows to score, as they arrive (text is fine).
+
+    Values are tidied as in training (spaces, casing; unknown categories become
+    missing, numbers may be blank). What cannot be read is refused.
+
+    Raises:
+        MalformedRowsError: A required column is missing, an id is blank or repeated,
+            or a number or date does not parse; the message names the rows.
+    """
+    contract = parse_schema(schema)
+    expected = [c for c in contract.columns if c != contract.target]
+    missing = [c for c in expected if c not in rows.columns]
+    if missing:
+        raise MalformedRowsError(
+            f"Rows to score lack the columns {missing}; send {expected}."
+        )
+    spec = {
+        "numeric": contract.numeric,
+        "categorical": contract.categorical,
+        "date": contract.date,
+        "required": [contract.id],
+        "unique": [contract.id],
+    }
+    clean, rejected = clean_source(rows[expected], spec, as_of)
+    problems = [
+        f"{row[contract.id]!r}: {row['quarantine_reason']}"
+        for _, row in rejected.head(5).iterrows()
+    ]
+    problems += _unreadable(
+        rows, clean, contract.id, [*contract.numeric, *contract.date]
+    )
+    if problems:
+        raise MalformedRowsError("Malformed rows to score: " + "; ".join(problems[:10]))
+    return clean
+
+
+def _unreadable(
+    rows: pd.DataFrame, clean: pd.DataFrame, id_column: str, columns: list[str]
+) -> list[str]:
+    """Values that were given but did not parse, as ``id: column='value'``."""
+    given = rows.set_index(id_column)
+    parsed = clean.set_index(id_column)
+    problems = []
+    for column in columns:
+        text = given[column].astype("str").str.strip()
+        bad = (
+            given[column].notna()
+            & (text != "")
+            & parsed[column].reindex(given.index).isna()
+        )
+        problems += [
+            f"{i!r}: {column}={v!r} is not readable"
+            for i, v in given.loc[bad, column].head(5).items()
+        ]
+    return problems
 
 
 def predict(

@@ -7,7 +7,11 @@ from kedro.pipeline import Node, Pipeline
 
 from ml_template.pipelines.data_engineering.nodes import engineer_features
 from ml_template.pipelines.data_engineering.primary import build_customer_table
-from ml_template.pipelines.inference.nodes import clean_unlabelled_source, predict
+from ml_template.pipelines.inference.nodes import (
+    clean_unlabelled_source,
+    predict,
+    prepare_rows,
+)
 
 _AS_OF = "params:data_engineering.as_of_date"
 _SCHEMA = "params:data_engineering.schema"
@@ -17,20 +21,53 @@ def _clean(source: str) -> Node:
     return Node(
         clean_unlabelled_source,
         inputs=[
-            f"inference.{source}_raw",
+            f"inference_{source}_raw",
             f"params:data_engineering.sources.{source}",
             _SCHEMA,
             _AS_OF,
         ],
-        outputs=[f"inference.{source}_intermediate", f"inference.{source}_quarantine"],
-        name=f"inference.clean_{source}_node",
+        outputs=[f"inference_{source}_intermediate", f"inference_{source}_quarantine"],
+        name=f"inference_clean_{source}_node",
         tags=[f"gate.{source}_raw", f"gate.{source}_intermediate"],
+    )
+
+
+def serving_pipeline() -> Pipeline:
+    """From customer-table rows to predictions: what the logged MLflow model runs."""
+    return Pipeline(
+        [
+            Node(
+                prepare_rows,
+                inputs=["inference_customer_table", _SCHEMA, _AS_OF],
+                outputs="inference_scoring_rows",
+                name="inference_prepare_rows_node",
+            ),
+            Node(
+                engineer_features,
+                inputs=["inference_scoring_rows", _SCHEMA, _AS_OF],
+                outputs="inference_features",
+                name="inference_engineer_features_node",
+            ),
+            Node(
+                predict,
+                inputs=[
+                    "inference_features",
+                    "model",
+                    "preprocessing",
+                    "decision_threshold",
+                    _SCHEMA,
+                ],
+                outputs="inference_predictions",
+                name="inference_predict_node",
+            ),
+        ],
+        tags="inference",
     )
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
     """Create the inference pipeline (needs a trained model: run the default first)."""
-    return Pipeline(
+    return serving_pipeline() + Pipeline(
         [
             _clean("customers"),
             _clean("usage"),
@@ -38,31 +75,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             Node(
                 build_customer_table,
                 inputs=[
-                    "inference.customers_intermediate",
-                    "inference.usage_intermediate",
-                    "inference.tickets_intermediate",
+                    "inference_customers_intermediate",
+                    "inference_usage_intermediate",
+                    "inference_tickets_intermediate",
                 ],
-                outputs="inference.customer_table",
-                name="inference.build_customer_table_node",
+                outputs="inference_customer_table",
+                name="inference_build_customer_table_node",
                 tags=["gate.customer_table_primary"],
-            ),
-            Node(
-                engineer_features,
-                inputs=["inference.customer_table", _SCHEMA, _AS_OF],
-                outputs="inference.features",
-                name="inference.engineer_features_node",
-            ),
-            Node(
-                predict,
-                inputs=[
-                    "inference.features",
-                    "model",
-                    "preprocessing",
-                    "decision_threshold",
-                    _SCHEMA,
-                ],
-                outputs="inference.predictions",
-                name="inference.predict_node",
             ),
         ],
         tags="inference",

@@ -29,9 +29,9 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 generate_new_customers,
                 inputs=["params:synthetic", "params:data_engineering.schema.target"],
                 outputs=[
-                    "inference.customers_raw",
-                    "inference.usage_raw",
-                    "inference.tickets_raw",
+                    "inference_customers_raw",
+                    "inference_usage_raw",
+                    "inference_tickets_raw",
                 ],
                 name="generate_new_customers_node",
             ),
