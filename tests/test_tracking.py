@@ -51,6 +51,7 @@ def test_plots_reports_model_and_gate_results_are_artifacts(tracked) -> None:
         "calibration_plot.png",
         "confusion_matrix_plot.png",
         "training_curves_plot.png",
+        "evaluation_curves_plotly.html",
     }
     assert {
         "evaluation_metrics.json",

@@ -125,12 +125,14 @@ class TrackingHooks:
 
 
 def _log_artifact(data: Any, name: str, artifact_path: str) -> None:
-    """Log a figure as PNG, JSON-able data as JSON, a model as its weights file."""
+    """Log a figure as PNG (Plotly: HTML), JSON-able data as JSON, a model as weights."""
     import mlflow  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
 
     if isinstance(data, Figure):
         mlflow.log_figure(data, f"{artifact_path}/{name}.png")
+    elif hasattr(data, "to_plotly_json"):
+        mlflow.log_figure(data, f"{artifact_path}/{name}.html")
     elif hasattr(data, "to_artifact"):
         import torch  # noqa: PLC0415
 

@@ -14,7 +14,10 @@ from ml_template.pipelines.evaluation.nodes import (
     evaluate_model,
     predict_split,
 )
-from ml_template.pipelines.evaluation.plots import plot_evaluation
+from ml_template.pipelines.evaluation.plots import (
+    plot_evaluation,
+    plot_interactive_curves,
+)
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from tests.conftest import TOY_PARAMS, TOY_SCHEMA, toy_split
 
@@ -125,3 +128,14 @@ def test_plots_are_figures_with_content(trained) -> None:
         assert isinstance(figure, Figure)
         assert figure.axes[0].get_title()
         assert figure.axes[0].lines or figure.axes[0].images
+
+
+def test_interactive_curves_hold_roc_and_pr_traces(trained) -> None:
+    _, _, test, preprocessing, model, _ = trained
+    predictions = predict_split(test, model, preprocessing, TOY_SCHEMA)
+
+    figure = plot_interactive_curves(predictions, TOY_SCHEMA)
+
+    names = [trace.name for trace in figure.data]
+    assert names == ["ROC, label = yes", "PR, label = yes", "chance"]
+    assert figure.data[0].x[0] == 0.0 and figure.data[0].x[-1] == 1.0

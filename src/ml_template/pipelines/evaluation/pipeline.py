@@ -11,7 +11,10 @@ from ml_template.pipelines.evaluation.nodes import (
     metrics_for_tracking,
     predict_split,
 )
-from ml_template.pipelines.evaluation.plots import plot_evaluation
+from ml_template.pipelines.evaluation.plots import (
+    plot_evaluation,
+    plot_interactive_curves,
+)
 
 _SCHEMA = "params:data_engineering.schema"
 
@@ -66,6 +69,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 inputs=["evaluation_metrics", "training_history"],
                 outputs="tracked_metrics",
                 name="metrics_for_tracking_node",
+            ),
+            Node(
+                plot_interactive_curves,
+                inputs=["test_predictions", _SCHEMA],
+                outputs="evaluation_curves_plotly",
+                name="plot_interactive_curves_node",
             ),
             Node(
                 plot_evaluation,

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from plotly import graph_objects as go
+from plotly.subplots import make_subplots
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
 
@@ -123,3 +125,36 @@ def _training_curves(history: list[dict[str, float]]) -> Figure:
     axes.set(xlabel="Epoch", ylabel="Loss", title="Training curves")
     axes.legend(loc="best")
     return figure
+
+
+def plot_interactive_curves(
+    test_predictions: pd.DataFrame, schema: dict[str, Any]
+) -> go.Figure:
+    """ROC and precision-recall curves as one Plotly figure (kedro-viz previews it)."""
+    contract = parse_schema(schema)
+    target = encode_target(test_predictions, contract)
+    probabilities = test_predictions[probability_columns(contract)].to_numpy()
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("ROC curve", "Precision-recall curve")
+    )
+    for index in _plotted_classes(contract):
+        truth, score = target == index, probabilities[:, index]
+        name = f"{contract.target} = {contract.classes[index]}"
+        fpr, tpr, _ = roc_curve(truth, score)
+        precision, recall, _ = precision_recall_curve(truth, score)
+        figure.add_trace(go.Scatter(x=fpr, y=tpr, name=f"ROC, {name}"), row=1, col=1)
+        figure.add_trace(
+            go.Scatter(x=recall, y=precision, name=f"PR, {name}"), row=1, col=2
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1], y=[0, 1], name="chance", line={"dash": "dash", "color": "grey"}
+        ),
+        row=1,
+        col=1,
+    )
+    figure.update_xaxes(title_text="False positive rate", row=1, col=1)
+    figure.update_yaxes(title_text="True positive rate", row=1, col=1)
+    figure.update_xaxes(title_text="Recall", row=1, col=2)
+    figure.update_yaxes(title_text="Precision", row=1, col=2)
+    return figure.update_layout(height=450, width=950)
