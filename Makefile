@@ -47,8 +47,8 @@ format: $(STAMP)  ## Apply ruff fixes and formatting
 viz: $(STAMP)  ## Serve kedro-viz on $(HOST):4141
 	$(BIN)/kedro viz run --host $(HOST) --no-browser
 
-viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/
-	$(BIN)/kedro viz build
+viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/ (with dataset previews)
+	$(BIN)/kedro viz build --include-previews
 
 mlflow: $(STAMP)  ## MLflow UI over the embedded store on $(HOST):5000
 	$(BIN)/mlflow ui --backend-store-uri "$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db}" --host $(HOST) --port 5000 --workers 1
