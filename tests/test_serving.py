@@ -144,3 +144,12 @@ def test_served_model_refuses_malformed_rows_with_a_400(
     assert status == 400
     assert expected in answer["message"]
     assert "stack_trace" not in answer
+
+
+def test_logged_model_pins_what_it_imports(logged_model: str) -> None:
+    requirements = (Path(logged_model) / "requirements.txt").read_text().split()
+
+    names = {line.split("==")[0] for line in requirements}
+    assert {"torch", "kedro", "kedro-mlflow", "pandas", "mlflow"} <= names
+    assert not [name for name in names if name.replace("_", "-") == "ml-template"]
+    assert (Path(logged_model) / "code" / "ml_template" / "model.py").is_file()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 from kedro_mlflow.pipeline import pipeline_ml_factory
@@ -9,6 +11,20 @@ from kedro_mlflow.pipeline import pipeline_ml_factory
 from ml_template.pipelines.inference.pipeline import serving_pipeline
 
 _TRAINING = ("data_engineering", "model_engineering", "evaluation")
+# What the served model imports; pinned to this environment's versions. (MLflow's own
+# inference of requirements misses torch and lists this unpublished package.)
+_SERVING_PACKAGES = (
+    "kedro",
+    "kedro-datasets",
+    "kedro-mlflow",
+    "mlflow",
+    "torch",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "scikit-learn",
+    "pydantic",
+)
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -33,6 +49,9 @@ def register_pipelines() -> dict[str, Pipeline]:
             "signature": None,
             # Ship the package with the model so it loads outside this project.
             "code_paths": ["src/ml_template"],
+            "pip_requirements": [
+                f"{name}=={version(name)}" for name in _SERVING_PACKAGES
+            ],
         },
     )
     pipelines["__default__"] = pipelines["training"]
