@@ -23,10 +23,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def logged_model(tracked) -> str:
-    _, _, run = tracked
-    (model,) = mlflow.search_logged_models(
-        experiment_ids=[run.info.experiment_id], output_format="list"
-    )
+    _, client, run = tracked
+    (model,) = client.search_logged_models(experiment_ids=[run.info.experiment_id])
     assert model.source_run_id == run.info.run_id
     return str(Path(model.artifact_location.removeprefix("file://")))
 
