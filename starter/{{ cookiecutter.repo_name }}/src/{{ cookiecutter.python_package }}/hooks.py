@@ -1,0 +1,145 @@
+"""Project hooks: the gates' validation session, and what MLflow receives.
+
+Tracking lives here, not in nodes: nodes return data; these hooks log it to the MLflow
+run that kedro-mlflow opened (when tracking is on for the pipeline).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kedro.framework.hooks import hook_impl
+
+from {{ cookiecutter.python_package }}.manifest import build_manifest
+from {{ cookiecutter.python_package }}.schema import parse_schema
+from {{ cookiecutter.python_package }}.validation import ValidationSession, activate, current
+
+if TYPE_CHECKING:
+    from kedro.framework.context import KedroContext
+    from kedro.io import DataCatalog
+    from kedro.pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+
+
+def _active_run() -> Any:
+    """The MLflow run kedro-mlflow opened for this pipeline, if any."""
+    import mlflow  # noqa: PLC0415 (already imported by kedro-mlflow)
+
+    return mlflow.active_run()
+
+
+class ValidationHooks:
+    """Give the catalog's Great Expectations gates their suites, schema and reports."""
+
+    @hook_impl
+    def after_context_created(self, context: KedroContext) -> None:
+        """Open the run's validation session from ``conf/<env>/expectations``."""
+        params = context.params
+        settings = params.get("validation", {})
+        schema = params.get("data_engineering", {}).get("schema")
+        docs_dir = settings["data_docs_dir"] if params.get("build_data_docs") else None
+        activate(
+            ValidationSession(
+                suites=context.config_loader["expectations"],
+                schema=parse_schema(schema) if schema else None,
+                sample_size=settings.get("sample_size", 5),
+                data_docs_dir=context.project_path / docs_dir if docs_dir else None,
+            )
+        )
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow closes the run
+    def after_pipeline_run(self, catalog: DataCatalog) -> None:
+        """Save every validation result of the run (and Data Docs if asked)."""
+        self._report(catalog)
+
+    @hook_impl(tryfirst=True)
+    def on_pipeline_error(self, catalog: DataCatalog) -> None:
+        """Save the results on failure too: the failed gate's result explains it."""
+        self._report(catalog)
+
+    @staticmethod
+    def _report(catalog: DataCatalog) -> None:
+        session = current()
+        session.save_results(catalog)
+        if _active_run() is not None:
+            import mlflow  # noqa: PLC0415
+
+            for suite, result in session.results.items():
+                mlflow.log_dict(result, f"validation/{suite}.json")
+        if session.data_docs_dir is not None:
+            session.build_data_docs()
+
+
+class TrackingHooks:
+    """Log the run manifest and the datasets marked ``metadata.mlflow.artifact_path``."""
+
+    def __init__(self) -> None:
+        self._project_path = Path.cwd()
+        self._params: dict[str, Any] = {}
+        self._catalog: DataCatalog | None = None
+
+    @hook_impl
+    def after_context_created(self, context: KedroContext) -> None:
+        """Remember where the project is and its parameters."""
+        self._project_path = context.project_path
+        self._params = context.params
+
+    @hook_impl
+    def after_catalog_created(self, catalog: DataCatalog) -> None:
+        """Remember the catalog, to read each saved dataset's metadata."""
+        self._catalog = catalog
+
+    @hook_impl(trylast=True)  # after kedro-mlflow has opened the run
+    def before_pipeline_run(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
+        """Save the run manifest (git, input hashes, versions, seeds, hardware)."""
+        if _active_run() is None:
+            return
+        files = {}
+        for name in pipeline.inputs():
+            path = (
+                getattr(catalog.get(name), "_filepath", None)
+                if name in catalog
+                else None
+            )
+            if path is not None and Path(path).is_file():
+                files[name] = Path(path)
+        manifest = build_manifest(self._project_path, files, self._params)
+        catalog.save("run_manifest", manifest)
+        import mlflow  # noqa: PLC0415
+
+        mlflow.log_dict(manifest, "reports/run_manifest.json")
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data: Any) -> None:
+        """Log a saved dataset to MLflow when its catalog metadata asks for it."""
+        if self._catalog is None or dataset_name not in self._catalog:
+            return
+        metadata = getattr(self._catalog.get(dataset_name), "metadata", None) or {}
+        artifact_path = metadata.get("mlflow", {}).get("artifact_path")
+        if artifact_path and _active_run() is not None:
+            _log_artifact(data, dataset_name, artifact_path)
+
+
+def _log_artifact(data: Any, name: str, artifact_path: str) -> None:
+    """Log a figure as PNG (Plotly: HTML), JSON-able data as JSON, a model as weights."""
+    import mlflow  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    if isinstance(data, Figure):
+        mlflow.log_figure(data, f"{artifact_path}/{name}.png")
+    elif hasattr(data, "to_plotly_json"):
+        mlflow.log_figure(data, f"{artifact_path}/{name}.html")
+    elif hasattr(data, "to_artifact"):
+        import torch  # noqa: PLC0415
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{name}.pt"
+            torch.save(data.to_artifact(), path)
+            mlflow.log_artifact(str(path), artifact_path)
+    else:
+        payload = data if isinstance(data, dict | list) else {name: data}
+        mlflow.log_dict(payload, f"{artifact_path}/{name}.json")

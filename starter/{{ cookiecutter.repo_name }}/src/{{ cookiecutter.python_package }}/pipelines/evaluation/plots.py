@@ -1,0 +1,160 @@
+"""Evaluation plots as matplotlib figures (saved by the catalog, never by a node)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from plotly import graph_objects as go
+from plotly.subplots import make_subplots
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
+
+from {{ cookiecutter.python_package }}.metrics import predicted_labels
+from {{ cookiecutter.python_package }}.preprocessing import encode_target
+from {{ cookiecutter.python_package }}.schema import DatasetSchema, parse_schema
+from {{ cookiecutter.python_package }}.scoring import probability_columns
+
+
+def plot_evaluation(
+    test_predictions: pd.DataFrame,
+    threshold: float | None,
+    training_history: list[dict[str, float]],
+    schema: dict[str, Any],
+    params: dict[str, Any],
+) -> tuple[Figure, Figure, Figure, Figure, Figure]:
+    """ROC, precision-recall, calibration, confusion matrix and training curves."""
+    contract = parse_schema(schema)
+    target = encode_target(test_predictions, contract)
+    probabilities = test_predictions[probability_columns(contract)].to_numpy()
+    return (
+        _curves(target, probabilities, contract, "roc"),
+        _curves(target, probabilities, contract, "pr"),
+        _calibration(target, probabilities, contract, params["calibration_bins"]),
+        _confusion(target, probabilities, threshold, contract),
+        _training_curves(training_history),
+    )
+
+
+def _plotted_classes(schema: DatasetSchema) -> list[int]:
+    """The positive class for a binary target, every class otherwise."""
+    return [1] if schema.is_binary else list(range(len(schema.classes)))
+
+
+def _curves(
+    target: np.ndarray, probabilities: np.ndarray, schema: DatasetSchema, kind: str
+) -> Figure:
+    figure = Figure(figsize=(5, 5))
+    axes = figure.subplots()
+    for index in _plotted_classes(schema):
+        truth, score = target == index, probabilities[:, index]
+        if kind == "roc":
+            x, y, _ = roc_curve(truth, score)
+        else:
+            y, x, _ = precision_recall_curve(truth, score)
+        axes.plot(x, y, label=f"{schema.target} = {schema.classes[index]}")
+    if kind == "roc":
+        axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
+        axes.set(
+            xlabel="False positive rate", ylabel="True positive rate", title="ROC curve"
+        )
+    else:
+        axes.set(xlabel="Recall", ylabel="Precision", title="Precision-recall curve")
+    axes.legend(loc="best")
+    return figure
+
+
+def _calibration(
+    target: np.ndarray, probabilities: np.ndarray, schema: DatasetSchema, bins: int
+) -> Figure:
+    figure = Figure(figsize=(5, 5))
+    axes = figure.subplots()
+    for index in _plotted_classes(schema):
+        observed, predicted = calibration_curve(
+            target == index, probabilities[:, index], n_bins=bins
+        )
+        axes.plot(
+            predicted,
+            observed,
+            marker="o",
+            label=f"{schema.target} = {schema.classes[index]}",
+        )
+    axes.plot(
+        [0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated"
+    )
+    axes.set(
+        xlabel="Predicted probability", ylabel="Observed frequency", title="Calibration"
+    )
+    axes.legend(loc="best")
+    return figure
+
+
+def _confusion(
+    target: np.ndarray,
+    probabilities: np.ndarray,
+    threshold: float | None,
+    schema: DatasetSchema,
+) -> Figure:
+    figure = Figure(figsize=(5, 5))
+    axes = figure.subplots()
+    ConfusionMatrixDisplay.from_predictions(
+        target,
+        predicted_labels(probabilities, threshold),
+        labels=list(range(len(schema.classes))),
+        display_labels=[str(label) for label in schema.classes],
+        ax=axes,
+        colorbar=False,
+    )
+    suffix = f" (threshold {threshold:.2f})" if threshold is not None else ""
+    axes.set_title(f"Confusion matrix{suffix}")
+    return figure
+
+
+def _training_curves(history: list[dict[str, float]]) -> Figure:
+    figure = Figure(figsize=(6, 4))
+    axes = figure.subplots()
+    epochs = [record["epoch"] for record in history]
+    for key in ("train_loss", "validation_loss"):
+        axes.plot(
+            epochs, [record[key] for record in history], label=key.replace("_", " ")
+        )
+    best = min(history, key=lambda record: record["validation_loss"])
+    axes.axvline(best["epoch"], linestyle="--", color="grey", label="best epoch")
+    axes.set(xlabel="Epoch", ylabel="Loss", title="Training curves")
+    axes.legend(loc="best")
+    return figure
+
+
+def plot_interactive_curves(
+    test_predictions: pd.DataFrame, schema: dict[str, Any]
+) -> go.Figure:
+    """ROC and precision-recall curves as one Plotly figure (kedro-viz previews it)."""
+    contract = parse_schema(schema)
+    target = encode_target(test_predictions, contract)
+    probabilities = test_predictions[probability_columns(contract)].to_numpy()
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("ROC curve", "Precision-recall curve")
+    )
+    for index in _plotted_classes(contract):
+        truth, score = target == index, probabilities[:, index]
+        name = f"{contract.target} = {contract.classes[index]}"
+        fpr, tpr, _ = roc_curve(truth, score)
+        precision, recall, _ = precision_recall_curve(truth, score)
+        figure.add_trace(go.Scatter(x=fpr, y=tpr, name=f"ROC, {name}"), row=1, col=1)
+        figure.add_trace(
+            go.Scatter(x=recall, y=precision, name=f"PR, {name}"), row=1, col=2
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1], y=[0, 1], name="chance", line={"dash": "dash", "color": "grey"}
+        ),
+        row=1,
+        col=1,
+    )
+    figure.update_xaxes(title_text="False positive rate", row=1, col=1)
+    figure.update_yaxes(title_text="True positive rate", row=1, col=1)
+    figure.update_xaxes(title_text="Recall", row=1, col=2)
+    figure.update_yaxes(title_text="Precision", row=1, col=2)
+    return figure.update_layout(height=450, width=950)

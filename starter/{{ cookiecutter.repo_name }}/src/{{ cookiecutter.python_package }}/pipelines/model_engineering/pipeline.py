@@ -1,0 +1,34 @@
+"""Wiring of the model-engineering pipeline."""
+
+from __future__ import annotations
+
+from kedro.pipeline import Node, Pipeline
+
+from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+
+
+def create_pipeline(**kwargs: object) -> Pipeline:
+    """Create the model-engineering pipeline."""
+    return Pipeline(
+        [
+            Node(
+                fit_preprocessing,
+                inputs=["train_set", "params:data_engineering.schema"],
+                outputs="preprocessing",
+                name="fit_preprocessing_node",
+            ),
+            Node(
+                train_model,
+                inputs=[
+                    "train_set",
+                    "validation_set",
+                    "preprocessing",
+                    "params:data_engineering.schema",
+                    "params:model_engineering",
+                ],
+                outputs=["model", "training_history"],
+                name="train_model_node",
+            ),
+        ],
+        tags=["model_engineering", "training"],
+    )

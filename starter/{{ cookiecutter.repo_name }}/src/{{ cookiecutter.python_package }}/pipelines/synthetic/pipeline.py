@@ -1,0 +1,40 @@
+"""Wiring of the synthetic-data pipeline."""
+
+from __future__ import annotations
+
+from kedro.pipeline import Node, Pipeline
+
+from {{ cookiecutter.python_package }}.pipelines.synthetic.nodes import (
+    generate_new_customers,
+    generate_raw_data,
+)
+
+
+def create_pipeline(**kwargs: object) -> Pipeline:
+    """Create the pipeline that writes the raw samples to ``data/01_raw``."""
+    return Pipeline(
+        [
+            Node(
+                generate_raw_data,
+                inputs="params:synthetic",
+                outputs=[
+                    "customers_raw",
+                    "usage_raw",
+                    "tickets_raw",
+                    "customers_churn_probability",
+                ],
+                name="generate_raw_data_node",
+            ),
+            Node(
+                generate_new_customers,
+                inputs=["params:synthetic", "params:data_engineering.schema.target"],
+                outputs=[
+                    "inference_customers_raw",
+                    "inference_usage_raw",
+                    "inference_tickets_raw",
+                ],
+                name="generate_new_customers_node",
+            ),
+        ],
+        tags="synthetic",
+    )

@@ -1,0 +1,34 @@
+"""Score a feature table with the fitted preprocessing and the trained model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from {{ cookiecutter.python_package }}.model import TabularMLP, predict_proba
+from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, transform
+from {{ cookiecutter.python_package }}.schema import DatasetSchema
+
+
+def probability_columns(schema: DatasetSchema) -> list[str]:
+    """One ``probability_<class>`` column per class, in the schema's order."""
+    return [f"probability_{label}" for label in schema.classes]
+
+
+def score(
+    frame: pd.DataFrame,
+    model: TabularMLP,
+    preprocessing: dict[str, Any],
+    schema: DatasetSchema,
+) -> pd.DataFrame:
+    """The id and each class probability of every row of ``frame``."""
+    numeric, categorical = transform(frame, Preprocessor.from_dict(preprocessing))
+    probabilities = predict_proba(model, numeric, categorical)
+    return pd.concat(
+        [
+            frame[[schema.id]].reset_index(drop=True),
+            pd.DataFrame(probabilities, columns=probability_columns(schema)),
+        ],
+        axis=1,
+    )

@@ -1,0 +1,43 @@
+"""Project settings: hooks, configuration patterns and the session store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kedro.config import OmegaConfigLoader
+
+from {{ cookiecutter.python_package }}.hooks import TrackingHooks, ValidationHooks
+
+HOOKS = (ValidationHooks(), TrackingHooks())
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    """``${env:NAME,default}`` in configuration: an environment variable or a default."""
+    return os.environ.get(name, default)
+
+
+def _sqlite(filename: str) -> str:
+    """``${sqlite:mlflow.db}``: an absolute SQLite URI for a file at the project root.
+
+    Absolute, because MLflow caches stores by URI; found from the working directory up,
+    so a notebook in ``notebooks/`` uses the project's store too.
+    """
+    here = Path.cwd().resolve()
+    root = next(
+        (p for p in (here, *here.parents) if (p / "pyproject.toml").is_file()), here
+    )
+    return f"sqlite:///{root / filename}"
+
+
+CONFIG_LOADER_CLASS = OmegaConfigLoader
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+    "config_patterns": {
+        # One Great Expectations suite per gate: conf/<env>/expectations/<suite>.yml
+        "expectations": ["expectations/**"],
+        "mlflow": ["mlflow*", "mlflow*/**"],
+    },
+    "custom_resolvers": {"env": _env, "sqlite": _sqlite},
+}

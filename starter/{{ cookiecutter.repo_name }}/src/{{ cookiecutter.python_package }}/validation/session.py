@@ -1,0 +1,161 @@
+"""One validation session per run: the suites, one lazily created GX context, results."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from {{ cookiecutter.python_package }}.validation.suites import build_suite
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from kedro.io import DataCatalog
+
+    from {{ cookiecutter.python_package }}.schema import DatasetSchema
+
+logger = logging.getLogger(__name__)
+
+_DATA_DOCS_SITE = "project"
+_active: ValidationSession | None = None
+
+
+class ValidationSession:
+    """Validates frames against named suites with a single GX context per run.
+
+    Args:
+        suites: Suite name -> declaration, as loaded from ``conf/<env>/expectations``.
+        schema: The dataset contract, for suites that declare ``schema: true``.
+        sample_size: How many offending values a failure reports (and GX keeps).
+        data_docs_dir: Where :meth:`build_data_docs` writes the HTML site.
+    """
+
+    def __init__(
+        self,
+        suites: dict[str, Any],
+        schema: DatasetSchema | None = None,
+        sample_size: int = 5,
+        data_docs_dir: str | Path | None = None,
+    ) -> None:
+        self.schema = schema
+        self.sample_size = sample_size
+        self.data_docs_dir = Path(data_docs_dir).resolve() if data_docs_dir else None
+        self.results: dict[str, dict[str, Any]] = {}
+        self._declarations = suites
+        self._context: Any = None
+        self._definitions: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    def validate(
+        self, suite: str, data: pd.DataFrame, without_target: bool = False
+    ) -> ExpectationSuiteValidationResult:
+        """Validate ``data`` against ``suite`` and keep the result for reporting.
+
+        ``without_target`` leaves out the rules on the schema's target (unlabelled
+        data); its result is kept as ``<suite>_without_target``.
+        """
+        with self._lock:
+            definition = self._definition(suite, without_target)
+            result = definition.run(
+                batch_parameters={"dataframe": data},
+                result_format={
+                    "result_format": "SUMMARY",
+                    "partial_unexpected_count": self.sample_size,
+                    "include_unexpected_rows": False,
+                },
+            )
+            self.results[definition.name] = result.to_json_dict()
+        logger.info(
+            "Expectation suite '%s': %s (%d expectations, %d rows)",
+            definition.name,
+            "passed" if result.success else "FAILED",
+            len(result.results),
+            len(data),
+        )
+        return result
+
+    def save_results(self, catalog: DataCatalog) -> None:
+        """Save each result as the versioned ``<suite>_validation`` catalog dataset."""
+        for suite, result in self.results.items():
+            catalog.save(f"{suite}_validation", result)
+
+    def build_data_docs(self) -> Path:
+        """Render the suites and results of this run as GX Data Docs HTML."""
+        if self.data_docs_dir is None:
+            raise ValueError("No data_docs_dir set for this validation session.")
+        with self._lock:
+            self._gx_context().build_data_docs(site_names=[_DATA_DOCS_SITE])
+        index = self.data_docs_dir / "index.html"
+        logger.info("Great Expectations Data Docs: %s", index)
+        return index
+
+    def _definition(self, suite: str, without_target: bool) -> Any:
+        name = f"{suite}_without_target" if without_target else suite
+        if name not in self._definitions:
+            if suite not in self._declarations:
+                raise KeyError(
+                    f"No expectation suite '{suite}': add conf/base/expectations/{suite}.yml "
+                    f"(known suites: {sorted(self._declarations)})."
+                )
+            import great_expectations as gx  # noqa: PLC0415
+
+            context = self._gx_context()
+            gx_suite = context.suites.add(
+                build_suite(
+                    name, self._declarations[suite], self.schema, without_target
+                )
+            )
+            batch = context.data_sources.get("frames").add_dataframe_asset(name)
+            self._definitions[name] = context.validation_definitions.add(
+                gx.ValidationDefinition(
+                    name=name,
+                    data=batch.add_batch_definition_whole_dataframe(name),
+                    suite=gx_suite,
+                )
+            )
+        return self._definitions[name]
+
+    def _gx_context(self) -> Any:
+        if self._context is None:
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+            import great_expectations as gx  # noqa: PLC0415
+            from great_expectations.data_context.types.base import (  # noqa: PLC0415
+                ProgressBarsConfig,
+            )
+
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            context.data_sources.add_pandas("frames")
+            if self.data_docs_dir is not None:
+                context.add_data_docs_site(
+                    site_name=_DATA_DOCS_SITE,
+                    site_config={
+                        "class_name": "SiteBuilder",
+                        "store_backend": {
+                            "class_name": "TupleFilesystemStoreBackend",
+                            "base_directory": str(self.data_docs_dir),
+                        },
+                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    },
+                )
+            self._context = context
+        return self._context
+
+
+def activate(session: ValidationSession | None) -> None:
+    """Make ``session`` the one that catalog validators use (``None`` to clear)."""
+    global _active  # noqa: PLW0603 (one session per run, set by the project hook)
+    _active = session
+
+
+def current() -> ValidationSession:
+    """The active session; the project hook opens one when a Kedro context starts."""
+    if _active is None:
+        raise RuntimeError(
+            "No validation session is active. Run inside a KedroSession (the project "
+            "hook opens one) or call {{ cookiecutter.python_package }}.validation.activate(ValidationSession(...))."
+        )
+    return _active

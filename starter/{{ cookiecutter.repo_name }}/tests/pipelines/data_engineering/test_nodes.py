@@ -1,0 +1,239 @@
+"""Unit tests of the data-engineering nodes on frames built in the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import (
+    QUARANTINE_REASON,
+    clean_source,
+    engineer_features,
+    split_dataset,
+)
+from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import build_customer_table
+
+AS_OF = "2026-06-30"
+
+
+@pytest.fixture
+def customers_spec(de_params: dict[str, Any]) -> dict[str, Any]:
+    return de_params["sources"]["customers"]
+
+
+def _customers_raw(**overrides: list[str]) -> pd.DataFrame:
+    rows = {
+        "customer_id": ["C0000001", "C0000002", "C0000003"],
+        "signup_date": ["2024-01-15", "2025-03-01", "2023-07-09"],
+        "age": [" 34 ", "", "61"],
+        "region": ["North", "  south ", "EAST"],
+        "plan": ["basic", "Premium", "legacy-gold"],
+        "contract": ["Month-To-Month", "one year", "TWO-YEAR"],
+        "payment_method": ["credit-card", "electronic-check", "crypto"],
+        "paperless_billing": ["yes", "No", "YES"],
+        "tenure_months": ["29", "15", "35"],
+        "monthly_charges": [" 30.50", "  ", "95.1 "],
+        "total_charges": ["900.1", "1400", "3400.2"],
+        "churned": ["No", " yes", "no"],
+    }
+    rows.update(overrides)
+    return pd.DataFrame(rows, dtype="str")
+
+
+def test_clean_source_types_and_tidies_text(customers_spec: dict[str, Any]) -> None:
+    clean, quarantine = clean_source(_customers_raw(), customers_spec, AS_OF)
+
+    assert quarantine.empty
+    assert clean["monthly_charges"].tolist()[0] == 30.5
+    assert np.isnan(clean["monthly_charges"][1])  # blank text -> missing
+    assert np.isnan(clean["age"][1])
+    assert clean["age"].dtype == "float64"
+    assert clean["region"].tolist() == ["north", "south", "east"]
+    assert clean["contract"].tolist() == ["month-to-month", "one-year", "two-year"]
+    assert clean["churned"].tolist() == ["no", "yes", "no"]
+    assert clean["signup_date"].dtype.kind == "M"
+
+
+def test_clean_source_sets_unknown_categories_to_missing(
+    customers_spec: dict[str, Any],
+) -> None:
+    clean, _ = clean_source(_customers_raw(), customers_spec, AS_OF)
+
+    assert clean["plan"].isna().tolist() == [False, False, True]
+    assert clean["payment_method"].isna().tolist() == [False, False, True]
+
+
+def test_clean_source_quarantines_invalid_rows_with_every_reason(
+    customers_spec: dict[str, Any],
+) -> None:
+    raw = _customers_raw(
+        age=["150", "40", "33"],
+        tenure_months=["-3", "12", "5"],
+        signup_date=["2024-01-01", "2027-01-01", "2025-01-01"],
+        churned=["no", "yes", ""],
+    )
+
+    clean, quarantine = clean_source(raw, customers_spec, AS_OF)
+
+    assert clean.empty
+    reasons = dict(
+        zip(quarantine["customer_id"], quarantine[QUARANTINE_REASON], strict=True)
+    )
+    assert reasons == {
+        "C0000001": "age outside 18-110; negative tenure",
+        "C0000002": "signup after snapshot",
+        "C0000003": "missing churned",
+    }
+    # Quarantined rows are kept as received.
+    assert quarantine["age"].tolist()[0] == "150"
+
+
+def test_clean_source_keeps_the_first_of_duplicated_ids(
+    customers_spec: dict[str, Any],
+) -> None:
+    raw = _customers_raw(customer_id=["C0000001", "C0000001", "C0000003"])
+
+    clean, quarantine = clean_source(raw, customers_spec, AS_OF)
+
+    assert clean["customer_id"].tolist() == ["C0000001", "C0000003"]
+    assert clean["region"].tolist()[0] == "north"
+    assert quarantine[QUARANTINE_REASON].tolist() == ["duplicate customer_id"]
+
+
+def test_clean_source_prefers_a_valid_duplicate_over_an_invalid_one(
+    customers_spec: dict[str, Any],
+) -> None:
+    raw = _customers_raw(customer_id=["C0000001", "C0000001", "C0000003"])
+    raw.loc[0, "tenure_months"] = "-1"
+
+    clean, quarantine = clean_source(raw, customers_spec, AS_OF)
+
+    assert clean["customer_id"].tolist() == ["C0000001", "C0000003"]
+    assert clean["tenure_months"].tolist()[0] == 15
+    assert quarantine[QUARANTINE_REASON].tolist() == ["negative tenure"]
+
+
+def test_clean_source_does_not_change_its_input(customers_spec: dict[str, Any]) -> None:
+    raw = _customers_raw()
+    before = raw.copy()
+
+    clean_source(raw, customers_spec, AS_OF)
+
+    pd.testing.assert_frame_equal(raw, before)
+
+
+def test_clean_source_rejects_a_malformed_spec() -> None:
+    with pytest.raises(ValueError, match="quarantine_rules"):
+        clean_source(_customers_raw(), {"quarantine_rules": {}}, AS_OF)
+
+
+def _usage() -> pd.DataFrame:
+    months = pd.to_datetime(
+        ["2026-01-01", "2026-02-01", "2026-04-01", "2026-05-01", "2026-06-01"]
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "A", "X"],
+            "month": months[[0, 1, 2, 3, 4]],
+            "data_gb": [2.0, 2.0, 3.0, 3.0, 9.0],
+            "call_minutes": [10.0, 20.0, 30.0, 40.0, 5.0],
+            "dropped_calls": [0.0, 1.0, 1.0, 2.0, 9.0],
+        }
+    )
+
+
+def test_build_customer_table_aggregates_usage_and_tickets() -> None:
+    customers = pd.DataFrame({"customer_id": ["A", "B"], "age": [30.0, 40.0]})
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["t1", "t2", "t3"],
+            "customer_id": ["A", "A", "X"],
+            "satisfaction": [2.0, np.nan, 5.0],
+            "resolution_hours": [4.0, 8.0, 1.0],
+        }
+    )
+
+    table = build_customer_table(customers, _usage(), tickets).set_index("customer_id")
+
+    assert table.index.tolist() == ["A", "B"]  # unknown customer X dropped
+    assert table.loc["A", "avg_data_gb"] == 2.5
+    assert table.loc["A", "data_gb_trend"] == pytest.approx(0.5)  # 3.0 recent vs 2.0
+    assert table.loc["A", "avg_dropped_calls"] == 1.0
+    assert table.loc["A", "n_tickets"] == 2.0
+    assert table.loc["A", "avg_satisfaction"] == 2.0
+    assert table.loc["A", "avg_resolution_hours"] == 6.0
+    assert table.loc["B", "n_tickets"] == 0.0
+    assert np.isnan(table.loc["B", "avg_data_gb"])
+
+
+def test_engineer_features_adds_date_ages(de_params: dict[str, Any]) -> None:
+    primary = pd.DataFrame(
+        {"signup_date": pd.to_datetime(["2026-06-20", "2025-06-30"])}
+    )
+
+    features = engineer_features(primary, de_params["schema"], AS_OF)
+
+    assert features["signup_date_age_days"].tolist() == [10.0, 365.0]
+    assert "signup_date_age_days" not in primary
+
+
+def _features(n: int, positive_rate: float) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i:07d}" for i in range(n)],
+            "churned": np.where(rng.random(n) < positive_rate, "yes", "no"),
+            "age": rng.integers(18, 90, n).astype(float),
+        }
+    )
+
+
+def test_split_dataset_is_stratified_disjoint_and_complete(
+    de_params: dict[str, Any],
+) -> None:
+    features = _features(2000, 0.2)
+
+    train, validation, test = split_dataset(
+        features, de_params["schema"], de_params["split"]
+    )
+
+    assert (len(train), len(validation), len(test)) == (1400, 300, 300)
+    ids = [set(part["customer_id"]) for part in (train, validation, test)]
+    assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])
+    assert set.union(*ids) == set(features["customer_id"])
+    overall = (features["churned"] == "yes").mean()
+    for part in (train, validation, test):
+        assert (part["churned"] == "yes").mean() == pytest.approx(overall, abs=0.01)
+
+
+def test_split_dataset_is_deterministic_and_seeded(de_params: dict[str, Any]) -> None:
+    features = _features(500, 0.3)
+    split = de_params["split"]
+
+    first = split_dataset(features, de_params["schema"], split)
+    again = split_dataset(features, de_params["schema"], split)
+    other = split_dataset(
+        features, de_params["schema"], {**split, "seed": split["seed"] + 1}
+    )
+
+    for a, b in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert set(first[2]["customer_id"]) != set(other[2]["customer_id"])
+
+
+def test_split_dataset_supports_multiclass_targets(de_params: dict[str, Any]) -> None:
+    features = _features(900, 0.0).assign(
+        churned=np.repeat(["low", "mid", "high"], 300)
+    )
+    schema = {**de_params["schema"], "classes": ["low", "mid", "high"]}
+
+    train, validation, test = split_dataset(features, schema, de_params["split"])
+
+    for part in (train, validation, test):
+        shares = part["churned"].value_counts(normalize=True)
+        assert shares.to_dict() == pytest.approx(
+            {"low": 1 / 3, "mid": 1 / 3, "high": 1 / 3}
+        )

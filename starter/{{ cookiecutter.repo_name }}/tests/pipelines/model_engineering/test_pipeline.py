@@ -1,0 +1,68 @@
+"""The default pipeline on tiny data: model, evaluation, and run-to-run determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from {{ cookiecutter.python_package }}.pipelines.evaluation import create_pipeline as evaluation_pipeline
+from {{ cookiecutter.python_package }}.pipelines.model_engineering import create_pipeline
+from tests.conftest import NOT_COPIED, run_session
+
+
+def test_model_engineering_trains_from_the_training_splits_only() -> None:
+    pipeline = create_pipeline()
+
+    assert pipeline.inputs() == {
+        "train_set",
+        "validation_set",
+        "params:data_engineering.schema",
+        "params:model_engineering",
+    }
+    assert pipeline.all_outputs() == {"preprocessing", "model", "training_history"}
+    fit = next(node for node in pipeline.nodes if node.name == "fit_preprocessing_node")
+    assert fit.inputs == ["train_set", "params:data_engineering.schema"]
+
+
+def test_only_evaluation_reads_the_test_split() -> None:
+    readers = {
+        node.name for node in evaluation_pipeline().nodes if "test_set" in node.inputs
+    }
+
+    assert readers == {"predict_test_node", "evaluate_baselines_node"}
+    assert "test_set" not in create_pipeline().inputs()
+
+
+def _metrics(project: Path) -> dict:
+    (path,) = (project / "data/08_reporting/evaluation_metrics.json").glob("*/*.json")
+    return json.loads(path.read_text())
+
+
+@pytest.mark.slow
+def test_default_run_is_reproducible(tiny_project: Path, tmp_path: Path) -> None:
+    runs = []
+    for name in ("first", "second"):
+        project = tmp_path / name
+        shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
+        run_session(project)
+        runs.append(project)
+
+    first, second = (_metrics(project)["model"] for project in runs)
+    assert first == pytest.approx(second, rel=0, abs=1e-6)
+    (model_file,) = (runs[0] / "data/06_models/model.pt").glob("*/model.pt")
+    artifact = torch.load(model_file, weights_only=True)
+    assert set(artifact) == {"config", "state_dict"}
+    plots = {
+        path.name for path in (runs[0] / "data/08_reporting/plots").glob("*/*/*.png")
+    }
+    assert plots == {
+        "roc_curve.png",
+        "precision_recall_curve.png",
+        "calibration.png",
+        "confusion_matrix.png",
+        "training_curves.png",
+    }

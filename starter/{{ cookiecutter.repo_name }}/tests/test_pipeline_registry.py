@@ -1,0 +1,55 @@
+"""The registry and the catalog agree: every gate is visible where it fires."""
+
+from __future__ import annotations
+
+from kedro.config import OmegaConfigLoader
+from kedro.framework.project import configure_project
+from kedro.validation import ValidatorSpec
+
+from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
+
+
+def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> None:
+    configure_project("{{ cookiecutter.python_package }}")
+    pipelines = register_pipelines()
+
+    assert {
+        "data_engineering",
+        "model_engineering",
+        "evaluation",
+        "synthetic",
+        "inference",
+        "__default__",
+    } <= set(pipelines)
+    default_nodes = {node.name for node in pipelines["__default__"].nodes}
+    assert "generate_raw_data_node" not in default_nodes
+    assert not [name for name in default_nodes if name.startswith("inference_")]
+    for name in ("data_engineering", "model_engineering", "evaluation"):
+        assert {node.name for node in pipelines[name].nodes} <= default_nodes
+
+
+def test_every_gate_is_tagged_on_the_node_where_it_fires(
+    config: OmegaConfigLoader,
+) -> None:
+    configure_project("{{ cookiecutter.python_package }}")
+    catalog = config["catalog"]
+    gates = {
+        name: ValidatorSpec.from_dataset_config(name, entry["validator"])
+        for name, entry in catalog.items()
+        if "validator" in entry
+    }
+
+    pipelines = register_pipelines()
+    for node in pipelines["__default__"].nodes + pipelines["inference"].nodes:
+        expected = {
+            f"gate.{gates[name].options['suite']}"
+            for name in node.inputs
+            if name in gates and "load" in gates[name].on
+        } | {
+            f"gate.{gates[name].options['suite']}"
+            for name in node.outputs
+            if name in gates and "save" in gates[name].on
+        }
+        assert {tag for tag in node.tags if tag.startswith("gate.")} == expected, (
+            node.name
+        )

@@ -1,0 +1,120 @@
+"""End to end: `kedro run` in a temporary copy of the project, on the bundled data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+from sklearn.metrics import roc_auc_score
+
+from tests.conftest import copy_project
+
+pytestmark = pytest.mark.slow
+
+
+def kedro(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the kedro CLI of this environment in ``project``."""
+    env = {
+        **os.environ,
+        "KEDRO_DISABLE_TELEMETRY": "true",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "kedro", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_kedro_run_on_the_bundled_data(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    copy_project(project, with_raw_data=True)
+
+    result = kedro(project, "run")
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data = project / "data"
+    for split in ("train_set", "validation_set", "test_set"):
+        assert list(
+            (data / "05_model_input").glob(f"{split}.parquet/*/{split}.parquet")
+        )
+    results = [
+        json.loads(path.read_text())
+        for path in (data / "08_reporting" / "validation").glob("*/*/*.json")
+    ]
+    assert len(results) == 10  # 3 raw, 3 intermediate, 1 primary, 3 splits
+    assert all(result["success"] for result in results)
+
+    _assert_model_quality(data)
+    _execute_notebooks(project)
+    _assert_inference_scores_new_customers(project)
+
+
+def _assert_inference_scores_new_customers(project: Path) -> None:
+    """`kedro run --pipelines inference` scores the bundled unseen customers."""
+    result = kedro(project, "run", "--pipelines", "inference")
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (path,) = (project / "data/07_model_output/inference").glob(
+        "predictions.parquet/*/*"
+    )
+    predictions = pd.read_parquet(path)
+    raw = pd.read_csv(project / "data/01_raw/inference/customers.csv", dtype=str)
+    assert set(predictions["customer_id"]) <= set(raw["customer_id"])
+    assert len(predictions) >= 0.95 * raw["customer_id"].nunique()
+    assert predictions["probability_yes"].between(0, 1).all()
+    assert set(predictions["predicted_churned"]) == {"no", "yes"}
+
+
+def _execute_notebooks(project: Path) -> None:
+    """Every notebook runs headless, top to bottom, on the run's outputs."""
+    notebooks = sorted((project / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        assert all(not cell.get("outputs") for cell in notebook.cells), (
+            f"{path.name}: strip outputs"
+        )
+        NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+    assert not (project / "notebooks" / "mlflow.db").exists()
+
+
+def _assert_model_quality(data: Path) -> None:
+    """The model nearly reaches the generator's true probabilities, and the baseline."""
+    (metrics_file,) = (data / "08_reporting" / "evaluation_metrics.json").glob(
+        "*/*.json"
+    )
+    metrics = json.loads(metrics_file.read_text())
+    (predictions_file,) = (data / "07_model_output").glob(
+        "test_predictions.parquet/*/*"
+    )
+    predictions = pd.read_parquet(predictions_file).merge(
+        pd.read_parquet(data / "01_raw" / "ground_truth" / "churn_probability.parquet"),
+        on="customer_id",
+    )
+    best_achievable = roc_auc_score(
+        predictions["churned"] == "yes", predictions["churn_probability"]
+    )
+    model = metrics["model"]["roc_auc"]
+    assert len(predictions) == metrics["test_rows"]
+    assert model == pytest.approx(
+        roc_auc_score(predictions["churned"] == "yes", predictions["probability_yes"])
+    )
+    assert model >= best_achievable - 0.03
+    assert model >= metrics["baselines"]["logistic"]["roc_auc"] - 0.01

@@ -1,0 +1,153 @@
+"""The MLflow model logged by a training run takes customer-table rows as they arrive
+and returns predictions, in-process and behind `mlflow models serve` on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def logged_model(tracked) -> str:
+    _, client, run = tracked
+    (model,) = client.search_logged_models(experiment_ids=[run.info.experiment_id])
+    assert model.source_run_id == run.info.run_id
+    return str(Path(model.artifact_location.removeprefix("file://")))
+
+
+@pytest.fixture(scope="module")
+def rows(tracked) -> pd.DataFrame:
+    """Customer-table rows as an export would send them: all text, messy casing."""
+    project, _, _ = tracked
+    (path,) = (project / "data/03_primary/customer_table.parquet").glob("*/*")
+    frame = pd.read_parquet(path).drop(columns="churned").head(4).astype(str)
+    frame.loc[0, "contract"] = " MONTH-TO-MONTH "
+    frame.loc[1, "monthly_charges"] = ""
+    return frame
+
+
+def test_logged_model_predicts_raw_rows_in_process(
+    logged_model: str, rows: pd.DataFrame
+) -> None:
+    model = mlflow.pyfunc.load_model(logged_model)
+
+    predictions = model.predict(rows)
+
+    assert predictions["customer_id"].tolist() == rows["customer_id"].tolist()
+    assert predictions["probability_yes"].between(0, 1).all()
+    assert set(predictions["predicted_churned"]) <= {"no", "yes"}
+
+
+def test_logged_model_refuses_malformed_rows_clearly(
+    logged_model: str, rows: pd.DataFrame
+) -> None:
+    model = mlflow.pyfunc.load_model(logged_model)
+    bad = rows.copy()
+    bad.loc[2, "age"] = "forty"
+
+    with pytest.raises(ValueError, match=r"age='forty' is not readable"):
+        model.predict(bad)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
+    body = json.dumps({"dataframe_split": frame.to_dict(orient="split")}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/invocations",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def server(logged_model: str):
+    port = _free_port()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "models", "serve", "-m", logged_model,
+         "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None, "mlflow models serve exited"
+                time.sleep(0.5)
+        else:
+            pytest.fail("mlflow models serve did not answer within 120 s")
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_served_model_answers_raw_rows(server: int, rows: pd.DataFrame) -> None:
+    status, answer = _post(server, rows)
+
+    assert status == 200
+    predictions = pd.DataFrame(answer["predictions"])
+    assert predictions["customer_id"].tolist() == rows["customer_id"].tolist()
+    assert predictions["probability_yes"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda f: f.assign(age=["forty", "1", "2", "3"]),
+            "age='forty' is not readable",
+        ),
+        (lambda f: f.drop(columns="contract"), "lack the columns ['contract']"),
+        (lambda f: f.assign(customer_id=""), "missing customer_id"),
+    ],
+    ids=["unreadable number", "missing column", "blank id"],
+)
+def test_served_model_refuses_malformed_rows_with_a_400(
+    server: int, rows: pd.DataFrame, change, expected: str
+) -> None:
+    status, answer = _post(server, change(rows))
+
+    assert status == 400
+    assert expected in answer["message"]
+    assert "stack_trace" not in answer
+
+
+def test_logged_model_pins_what_it_imports(logged_model: str) -> None:
+    requirements = (Path(logged_model) / "requirements.txt").read_text().split()
+
+    names = {line.split("==")[0] for line in requirements}
+    assert {"torch", "kedro", "kedro-mlflow", "pandas", "mlflow"} <= names
+    assert not [name for name in names if name.replace("_", "-") == "{{ cookiecutter.repo_name }}"]
+    assert (Path(logged_model) / "code" / "{{ cookiecutter.python_package }}" / "model.py").is_file()
