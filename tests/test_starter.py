@@ -74,7 +74,9 @@ def _env(project: Path) -> dict[str, str]:
 
 def test_rendered_project_is_renamed_throughout(rendered: Path) -> None:
     assert (rendered / "src" / PACKAGE / "pipelines" / "data_engineering").is_dir()
-    assert f'package_name = "{PACKAGE}"' in (rendered / "pyproject.toml").read_text()
+    pyproject = (rendered / "pyproject.toml").read_text()
+    assert f'package_name = "{PACKAGE}"' in pyproject
+    assert f'authors = [{{ name = "The {NAME} authors" }}]' in pyproject
     leftovers = [
         name
         for name in _tree(rendered)

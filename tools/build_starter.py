@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_DIR = "{{ cookiecutter.repo_name }}"
 # Longest first: the project name contains no package name, but keep the order safe.
 REPLACEMENTS = (
+    ("The Kedro ML Template authors", "{{ cookiecutter.author }}"),
     ("Kedro ML Template", "{{ cookiecutter.project_name }}"),
     ("ml_template", "{{ cookiecutter.python_package }}"),
     ("ml-template", "{{ cookiecutter.repo_name }}"),
@@ -30,6 +31,7 @@ COOKIECUTTER = {
     "project_name": "Kedro ML Template",
     "repo_name": "{{ cookiecutter.project_name.strip().lower().replace(' ', '-').replace('_', '-') }}",
     "python_package": "{{ cookiecutter.project_name.strip().lower().replace(' ', '_').replace('-', '_') }}",
+    "author": "The {{ cookiecutter.project_name }} authors",
     "kedro_version": "1.7.0",
     "_copy_without_render": [f"*/{pattern}" for pattern in BINARY_PATTERNS]
     + [pattern for pattern in BINARY_PATTERNS],
@@ -46,6 +48,8 @@ project_name:
     It must start with a letter and contain only letters, digits, spaces, hyphens and
     underscores (2 to 50 characters).
 """
+# `author` is not prompted: `kedro new --name` then needs no other answer. It defaults to
+# "The <project name> authors"; cookiecutter takes `author="..."` on its command line.
 
 PRE_GEN_HOOK = '''\
 """Refuse names that cannot become a Python package or a folder."""
