@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fsspec
-import torch
 from kedro.io.core import (
     AbstractVersionedDataset,
     DatasetError,
@@ -15,10 +14,11 @@ from kedro.io.core import (
     get_protocol_and_path,
 )
 
-from ml_template.model import TabularMLP
+if TYPE_CHECKING:
+    from ml_template.model import TabularMLP
 
 
-class TorchModelDataset(AbstractVersionedDataset[TabularMLP, TabularMLP]):
+class TorchModelDataset(AbstractVersionedDataset[Any, Any]):
     """Saves the model's config and ``state_dict`` with ``torch.save``; loads them with
     ``torch.load(weights_only=True)`` and rebuilds the module on the CPU.
 
@@ -52,6 +52,10 @@ class TorchModelDataset(AbstractVersionedDataset[TabularMLP, TabularMLP]):
 
     def load(self) -> TabularMLP:
         """Rebuild the model from its saved config and weights."""
+        import torch  # noqa: PLC0415 (the catalog imports this module on every run)
+
+        from ml_template.model import TabularMLP  # noqa: PLC0415
+
         path = get_filepath_str(self._get_load_path(), self._protocol)
         with self._fs.open(path, "rb") as file:
             artifact = torch.load(file, map_location="cpu", weights_only=True)
@@ -59,6 +63,8 @@ class TorchModelDataset(AbstractVersionedDataset[TabularMLP, TabularMLP]):
 
     def save(self, data: TabularMLP) -> None:
         """Save the model's config and weights (tensors moved to the CPU)."""
+        import torch  # noqa: PLC0415
+
         path = get_filepath_str(self._get_save_path(), self._protocol)
         artifact = data.to_artifact()
         artifact["state_dict"] = {k: v.cpu() for k, v in artifact["state_dict"].items()}

@@ -17,6 +17,7 @@ from kedro.framework.startup import bootstrap_project
 from kedro_mlflow.framework.hooks import mlflow_hook
 
 from {{ cookiecutter.python_package }}.schema import DatasetSchema, parse_schema
+from {{ cookiecutter.python_package }}.settings import CONFIG_LOADER_ARGS
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -32,12 +33,10 @@ os.environ.pop("MLFLOW_TRACKING_URI", None)
 
 
 def load_config(env: str = "test") -> OmegaConfigLoader:
-    """The project's configuration loader, as ``settings.py`` builds it."""
+    """The project's configuration loader, built from ``settings.py``'s arguments."""
     return OmegaConfigLoader(
         conf_source=str(PROJECT_ROOT / "conf"),
-        base_env="base",
-        default_run_env=env,
-        config_patterns={"expectations": ["expectations/**"]},
+        **{**CONFIG_LOADER_ARGS, "default_run_env": env},
     )
 
 

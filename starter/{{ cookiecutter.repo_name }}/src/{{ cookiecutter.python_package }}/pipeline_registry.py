@@ -6,9 +6,6 @@ from importlib.metadata import version
 
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
-from kedro_mlflow.pipeline import pipeline_ml_factory
-
-from {{ cookiecutter.python_package }}.pipelines.inference.pipeline import serving_pipeline
 
 _TRAINING = ("data_engineering", "model_engineering", "evaluation")
 # What the served model imports; pinned to this environment's versions. (MLflow's own
@@ -37,6 +34,11 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines = find_pipelines(raise_errors=True)
     if not all(name in pipelines for name in _TRAINING):
         return pipelines  # Kedro loaded only the pipelines a run asked for
+    # Imported here: serving pulls in torch, which data-only runs need not pay for.
+    from kedro_mlflow.pipeline import pipeline_ml_factory  # noqa: PLC0415
+
+    from {{ cookiecutter.python_package }}.pipelines.inference.pipeline import serving_pipeline  # noqa: PLC0415
+
     training = sum((pipelines[name] for name in _TRAINING), start=Pipeline([]))
     pipelines["training"] = pipeline_ml_factory(
         training=training,
