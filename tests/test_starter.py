@@ -77,13 +77,24 @@ def test_rendered_project_is_renamed_throughout(rendered: Path) -> None:
     pyproject = (rendered / "pyproject.toml").read_text()
     assert f'package_name = "{PACKAGE}"' in pyproject
     assert f'authors = [{{ name = "The {NAME} authors" }}]' in pyproject
-    leftovers = [
-        name
+    texts = {
+        name: (rendered / name).read_text()
         for name in _tree(rendered)
         if not name.endswith((".parquet", ".csv"))
-        and ("ml_template" in (rendered / name).read_text() or "cookiecutter" in name)
+    }
+    leftovers = [
+        name
+        for name, text in texts.items()
+        if "ml_template" in text or "cookiecutter" in name
     ]
     assert leftovers == []
+    # What only the template repository has (making starter/) is left out.
+    repo_only = [
+        name
+        for name, text in texts.items()
+        if "template-only" in text or "make starter" in text or "tools/" in text
+    ]
+    assert repo_only == []
 
 
 def test_rendered_project_runs_and_passes_its_own_tests(rendered: Path) -> None:

@@ -25,6 +25,10 @@ REPLACEMENTS = (
     ("ml-template", "{{ cookiecutter.repo_name }}"),
 )
 EXCLUDED = ("starter/", "tools/", "tests/test_starter.py")
+# Text about this repository only (how to make starter/, the starter's tests): a line
+# holding ONLY_HERE goes, and so does every line from ONLY_HERE_START to ONLY_HERE_END.
+ONLY_HERE = "template-only"
+ONLY_HERE_START, ONLY_HERE_END = "template-only:start", "template-only:end"
 BINARY_PATTERNS = ("*.parquet", "*.png")
 
 COOKIECUTTER = {
@@ -81,10 +85,23 @@ def tracked_files(root: Path) -> list[str]:
 
 
 def templated(text: str) -> str:
-    """The project's names replaced by cookiecutter variables."""
+    """The project's names replaced by cookiecutter variables, repo-only text dropped."""
+    text = _without_repo_only_lines(text)
     for old, new in REPLACEMENTS:
         text = text.replace(old, new)
     return text
+
+
+def _without_repo_only_lines(text: str) -> str:
+    kept, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if ONLY_HERE_START in line:
+            skipping = True
+        elif ONLY_HERE_END in line:
+            skipping = False
+        elif not skipping and ONLY_HERE not in line:
+            kept.append(line)
+    return "".join(kept)
 
 
 def build(output: Path, root: Path = ROOT) -> None:

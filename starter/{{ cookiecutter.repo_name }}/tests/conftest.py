@@ -70,9 +70,12 @@ def validation_session(
 
 
 def run_session(
-    project: Path, runtime_params: dict[str, Any] | None = None, **run_args: Any
+    project: Path,
+    runtime_params: dict[str, Any] | None = None,
+    env: str = "test",
+    **run_args: Any,
 ) -> dict[str, Any]:
-    """Run the project at ``project`` in-process, in the ``test`` environment."""
+    """Run the project at ``project`` in-process (in the ``test`` environment)."""
     bootstrap_project(project)
     previous = Path.cwd()
     # mlflow.set_tracking_uri() exports MLFLOW_TRACKING_URI, which would send every
@@ -81,7 +84,7 @@ def run_session(
     os.chdir(project)  # the embedded MLflow store (sqlite:///mlflow.db) is cwd-relative
     try:
         with KedroSession.create(
-            project_path=project, env="test", runtime_params=runtime_params
+            project_path=project, env=env, runtime_params=runtime_params
         ) as session:
             return session.run(**run_args)
     finally:

@@ -145,7 +145,9 @@ def _usage() -> pd.DataFrame:
     )
 
 
-def test_build_customer_table_aggregates_usage_and_tickets() -> None:
+def test_build_customer_table_aggregates_usage_and_tickets(
+    de_params: dict[str, Any],
+) -> None:
     customers = pd.DataFrame({"customer_id": ["A", "B"], "age": [30.0, 40.0]})
     tickets = pd.DataFrame(
         {
@@ -156,7 +158,9 @@ def test_build_customer_table_aggregates_usage_and_tickets() -> None:
         }
     )
 
-    table = build_customer_table(customers, _usage(), tickets).set_index("customer_id")
+    table = build_customer_table(
+        customers, de_params["primary"], usage=_usage(), tickets=tickets
+    ).set_index("customer_id")
 
     assert table.index.tolist() == ["A", "B"]  # unknown customer X dropped
     assert table.loc["A", "avg_data_gb"] == 2.5

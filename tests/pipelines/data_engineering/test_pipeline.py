@@ -33,6 +33,7 @@ def test_pipeline_turns_raw_sources_into_splits() -> None:
         "tickets_raw",
         "params:data_engineering.as_of_date",
         "params:data_engineering.schema",
+        "params:data_engineering.primary",
         "params:data_engineering.split",
         "params:data_engineering.sources.customers",
         "params:data_engineering.sources.usage",

@@ -81,11 +81,12 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
 
     validation_predictions = predict_split(validation, model, preprocessing, TOY_SCHEMA)
     test_predictions = predict_split(test, model, preprocessing, TOY_SCHEMA)
-    threshold = choose_threshold(validation_predictions, TOY_SCHEMA)
+    decision = choose_threshold(validation_predictions, TOY_SCHEMA)
+    threshold = decision["threshold"]
     baselines = evaluate_baselines(
         train, test, preprocessing, TOY_SCHEMA, EVALUATION_PARAMS
     )
-    report = evaluate_model(test_predictions, threshold, baselines, TOY_SCHEMA)
+    report = evaluate_model(test_predictions, decision, baselines, TOY_SCHEMA)
 
     assert list(test_predictions.columns) == [
         "id",
@@ -114,14 +115,16 @@ def test_multiclass_has_no_threshold() -> None:
         }
     )
 
-    assert choose_threshold(predictions, schema) is None
+    assert choose_threshold(predictions, schema) == {"threshold": None}
 
 
 def test_plots_are_figures_with_content(trained) -> None:
     _, _, test, preprocessing, model, history = trained
     predictions = predict_split(test, model, preprocessing, TOY_SCHEMA)
 
-    figures = plot_evaluation(predictions, 0.5, history, TOY_SCHEMA, EVALUATION_PARAMS)
+    figures = plot_evaluation(
+        predictions, {"threshold": 0.5}, history, TOY_SCHEMA, EVALUATION_PARAMS
+    )
 
     assert len(figures) == 5
     for figure in figures:

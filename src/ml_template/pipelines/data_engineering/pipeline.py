@@ -38,11 +38,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             _clean("tickets"),
             Node(
                 build_customer_table,
-                inputs=[
-                    "customers_intermediate",
-                    "usage_intermediate",
-                    "tickets_intermediate",
-                ],
+                inputs={
+                    "customers": "customers_intermediate",
+                    "usage": "usage_intermediate",
+                    "tickets": "tickets_intermediate",
+                    "primary": "params:data_engineering.primary",
+                },
                 outputs="customer_table_primary",
                 name="build_customer_table_node",
                 tags=["gate.customer_table_primary"],

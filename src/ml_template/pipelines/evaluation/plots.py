@@ -20,7 +20,7 @@ from ml_template.scoring import probability_columns
 
 def plot_evaluation(
     test_predictions: pd.DataFrame,
-    threshold: float | None,
+    decision: dict[str, float | None],
     training_history: list[dict[str, float]],
     schema: dict[str, Any],
     params: dict[str, Any],
@@ -33,7 +33,7 @@ def plot_evaluation(
         _curves(target, probabilities, contract, "roc"),
         _curves(target, probabilities, contract, "pr"),
         _calibration(target, probabilities, contract, params["calibration_bins"]),
-        _confusion(target, probabilities, threshold, contract),
+        _confusion(target, probabilities, decision["threshold"], contract),
         _training_curves(training_history),
     )
 

@@ -103,7 +103,7 @@ def predict(
     features: pd.DataFrame,
     model: TabularMLP,
     preprocessing: dict[str, Any],
-    decision_threshold: float | None,
+    decision: dict[str, float | None],
     schema: dict[str, Any],
 ) -> pd.DataFrame:
     """Each row's id, class probabilities and predicted label.
@@ -114,7 +114,7 @@ def predict(
     contract = parse_schema(schema)
     predictions = score(features, model, preprocessing, contract)
     probabilities = predictions[probability_columns(contract)].to_numpy()
-    labels = predicted_labels(probabilities, decision_threshold)
+    labels = predicted_labels(probabilities, decision["threshold"])
     classes = pd.Series(contract.classes)
     return predictions.assign(
         **{f"predicted_{contract.target}": classes[labels].to_numpy()}

@@ -45,7 +45,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         inference=serving_pipeline(),
         input_name="inference_customer_table",
         log_model_kwargs={
-            "name": "churn_model",
+            "name": "model",
             # Rows arrive as exported, text included; prepare_rows checks them and
             # refuses malformed ones with a clear message, so MLflow enforces no schema.
             "signature": None,

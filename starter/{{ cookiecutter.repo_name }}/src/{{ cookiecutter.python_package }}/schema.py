@@ -75,6 +75,51 @@ class SourceSpec(BaseModel):
     )
 
 
+class EventAggregates(BaseModel):
+    """How one event source (many rows per entity) becomes per-entity columns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    aggregates: dict[str, tuple[str, str]] = Field(
+        default_factory=dict,
+        description="New column -> (source column, pandas aggregation: mean, sum, "
+        "size, max, nunique...).",
+    )
+    trends: dict[str, str] = Field(
+        default_factory=dict,
+        description="New column -> source column whose mean over the most recent "
+        "periods is compared with its earlier mean (recent / earlier - 1).",
+    )
+    time: str | None = Field(
+        default=None, description="Period column the trends are measured over."
+    )
+    recent_periods: int = Field(
+        default=3, ge=1, description="How many of the latest periods count as recent."
+    )
+    fill_missing: dict[str, float] = Field(
+        default_factory=dict,
+        description="Value for entities without events (e.g. a count of 0); other "
+        "aggregates stay missing and are imputed by the preprocessing.",
+    )
+
+    @model_validator(mode="after")
+    def _trends_need_time(self) -> EventAggregates:
+        if self.trends and self.time is None:
+            raise ValueError("trends need `time`, the column that orders the events")
+        return self
+
+
+class PrimarySpec(BaseModel):
+    """How the entity source is joined with its event sources into the primary table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(description="Entity id shared by the entity and event sources.")
+    events: dict[str, EventAggregates] = Field(
+        default_factory=dict, description="Event source name -> its aggregates."
+    )
+
+
 def parse_schema(params: dict[str, Any]) -> DatasetSchema:
     """Validate the ``schema`` parameters, with an error that says what to fix."""
     return DatasetSchema.model_validate(params)
@@ -83,3 +128,8 @@ def parse_schema(params: dict[str, Any]) -> DatasetSchema:
 def parse_source(params: dict[str, Any]) -> SourceSpec:
     """Validate one ``sources.<name>`` parameters block."""
     return SourceSpec.model_validate(params)
+
+
+def parse_primary(params: dict[str, Any]) -> PrimarySpec:
+    """Validate the ``primary`` parameters (the join into the primary table)."""
+    return PrimarySpec.model_validate(params)

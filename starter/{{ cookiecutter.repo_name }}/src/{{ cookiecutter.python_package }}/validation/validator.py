@@ -28,8 +28,8 @@ class GateFailedError(DataValidationError):
     def __str__(self) -> str:
         return (
             f"{super().__str__()}\nNothing was written. Rules: "
-            f"conf/<env>/expectations/{self.suite}.yml; full result: "
-            f"data/08_reporting/validation/{self.suite}.json/<run>/"
+            f"conf/<env>/expectations/{self.suite}.yml; full result: dataset "
+            f"'{self.suite}_validation' (data/08_reporting/validation/ by default)"
         )
 
 

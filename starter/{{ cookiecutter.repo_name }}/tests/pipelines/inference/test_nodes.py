@@ -51,8 +51,8 @@ def test_predict_labels_with_the_decision_threshold() -> None:
     model, _ = train_model(train, validation, preprocessing, TOY_SCHEMA, TOY_PARAMS)
     rows = validation.drop(columns="label")
 
-    strict = predict(rows, model, preprocessing, 0.9, TOY_SCHEMA)
-    lenient = predict(rows, model, preprocessing, 0.1, TOY_SCHEMA)
+    strict = predict(rows, model, preprocessing, {"threshold": 0.9}, TOY_SCHEMA)
+    lenient = predict(rows, model, preprocessing, {"threshold": 0.1}, TOY_SCHEMA)
 
     assert list(strict.columns) == [
         "id",

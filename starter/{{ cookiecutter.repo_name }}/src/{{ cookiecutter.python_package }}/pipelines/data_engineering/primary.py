@@ -1,91 +1,89 @@
-"""The one dataset-specific module: assemble the primary customer table.
+"""The primary table: one row per entity, its event sources aggregated onto it.
 
-To use your own data, rewrite :func:`build_customer_table` so that it returns one row per
-entity with the columns of ``data_engineering.schema``; every other step is generic.
+The join is declared in ``data_engineering.primary`` (key, per-source aggregates, trends,
+fills), so data shaped as one entity table plus event tables needs configuration only.
+When yours needs more (several entity tables, time windows per row, text), this is the
+one module to rewrite: return one row per entity with the columns of
+``data_engineering.schema`` and every other step stays as it is.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pandas as pd
 
+from {{ cookiecutter.python_package }}.schema import EventAggregates, parse_primary
+
 logger = logging.getLogger(__name__)
 
-RECENT_MONTHS = 3
+_ROWS = "__rows__"
 
 
 def build_customer_table(
-    customers: pd.DataFrame, usage: pd.DataFrame, tickets: pd.DataFrame
+    customers: pd.DataFrame, primary: dict[str, Any], **events: pd.DataFrame
 ) -> pd.DataFrame:
-    """Join customers with their usage and support-ticket aggregates.
+    """Left-join the entities with the per-entity aggregates of each event source.
 
     Args:
-        customers: Clean customers, one row per customer.
-        usage: Clean monthly usage rows.
-        tickets: Clean support tickets.
+        customers: Clean entity rows, one per entity.
+        primary: The ``primary`` parameters (see ``schema.PrimarySpec``).
+        **events: Clean event sources by name, as named in ``primary.events``.
 
     Returns:
-        One row per customer; customers without usage or tickets get missing usage
-        aggregates and zero tickets. Rows of unknown customers are dropped (logged).
+        One row per entity. Entities without events get the ``fill_missing`` values and
+        missing aggregates otherwise; events of unknown entities are dropped (logged).
     """
-    table = customers.set_index("customer_id")
-    usage_per_customer = _usage_aggregates(usage)
-    tickets_per_customer = _ticket_aggregates(tickets)
-    _log_orphans("usage", usage_per_customer, table.index)
-    _log_orphans("tickets", tickets_per_customer, table.index)
-    table = table.join(usage_per_customer.drop(columns="rows")).join(
-        tickets_per_customer.drop(columns="rows")
-    )
-    table["n_tickets"] = table["n_tickets"].fillna(0.0)
+    spec = parse_primary(primary)
+    if set(spec.events) != set(events):
+        raise ValueError(
+            f"data_engineering.primary.events names {sorted(spec.events)} but the node "
+            f"receives {sorted(events)}; make them match (pipeline.py wires the inputs)."
+        )
+    table = customers.set_index(spec.key)
+    for name, frame in events.items():
+        aggregates = _aggregates(frame, spec.key, spec.events[name])
+        _log_orphans(name, aggregates, table.index)
+        table = table.join(aggregates.drop(columns=_ROWS))
+        if spec.events[name].fill_missing:
+            table = table.fillna(spec.events[name].fill_missing)
     return table.reset_index()
 
 
-def _usage_aggregates(usage: pd.DataFrame) -> pd.DataFrame:
-    """Per customer: mean usage, recent vs earlier data trend, and the row count."""
-    recent = usage["month"] >= usage["month"].max() - pd.DateOffset(
-        months=RECENT_MONTHS - 1
-    )
-    aggregates = (
-        usage.assign(
-            recent_gb=usage["data_gb"].where(recent),
-            earlier_gb=usage["data_gb"].where(~recent),
+def _aggregates(events: pd.DataFrame, key: str, spec: EventAggregates) -> pd.DataFrame:
+    """Per entity: the named aggregates, the trends and the number of event rows."""
+    named = {column: tuple(how) for column, how in spec.aggregates.items()}
+    named[_ROWS] = (key, "size")
+    if spec.trends:
+        periods = events[spec.time].drop_duplicates().nlargest(spec.recent_periods)
+        recent = events[spec.time].isin(periods)
+        for column, source in spec.trends.items():
+            events = events.assign(
+                **{
+                    f"{column}.recent": events[source].where(recent),
+                    f"{column}.earlier": events[source].where(~recent),
+                }
+            )
+            named[f"{column}.recent"] = (f"{column}.recent", "mean")
+            named[f"{column}.earlier"] = (f"{column}.earlier", "mean")
+    aggregates = events.groupby(key, sort=False).agg(**named)
+    for column in spec.trends:
+        recent, earlier = (
+            aggregates.pop(f"{column}.recent"),
+            aggregates.pop(f"{column}.earlier"),
         )
-        .groupby("customer_id", sort=False)
-        .agg(
-            avg_data_gb=("data_gb", "mean"),
-            recent_gb=("recent_gb", "mean"),
-            earlier_gb=("earlier_gb", "mean"),
-            avg_call_minutes=("call_minutes", "mean"),
-            avg_dropped_calls=("dropped_calls", "mean"),
-            rows=("month", "size"),
-        )
-    )
-    trend = aggregates["recent_gb"] / aggregates["earlier_gb"].where(
-        aggregates["earlier_gb"] > 0
-    )
-    return aggregates.drop(columns=["recent_gb", "earlier_gb"]).assign(
-        data_gb_trend=trend - 1.0
-    )
+        aggregates[column] = recent / earlier.where(earlier > 0) - 1.0
+    return aggregates.astype("float64")
 
 
-def _ticket_aggregates(tickets: pd.DataFrame) -> pd.DataFrame:
-    """Per customer: ticket count, mean satisfaction and mean resolution time."""
-    aggregates = tickets.groupby("customer_id", sort=False).agg(
-        rows=("ticket_id", "size"),
-        avg_satisfaction=("satisfaction", "mean"),
-        avg_resolution_hours=("resolution_hours", "mean"),
-    )
-    return aggregates.assign(n_tickets=aggregates["rows"].astype("float64"))
-
-
-def _log_orphans(name: str, per_customer: pd.DataFrame, known: pd.Index) -> None:
-    orphans = per_customer.index.difference(known)
+def _log_orphans(name: str, per_entity: pd.DataFrame, known: pd.Index) -> None:
+    orphans = per_entity.index.difference(known)
     if len(orphans):
         logger.warning(
-            "%s: %d rows of %d unknown or quarantined customers dropped (e.g. %s)",
+            "%s: %d rows of %d unknown or quarantined entities dropped (e.g. %s)",
             name,
-            int(per_customer.loc[orphans, "rows"].sum()),
+            int(per_entity.loc[orphans, _ROWS].sum()),
             len(orphans),
             orphans[:3].tolist(),
         )

@@ -30,17 +30,18 @@ def predict_split(
 
 def choose_threshold(
     validation_predictions: pd.DataFrame, schema: dict[str, Any]
-) -> float | None:
-    """The positive-class threshold that maximises F1 on the validation split.
+) -> dict[str, float | None]:
+    """The decision rule: the positive-class threshold maximising validation F1.
 
     Returns:
-        The threshold for a binary target; ``None`` (most probable class) otherwise.
+        ``{"threshold": t}`` for a binary target; ``{"threshold": None}`` (the most
+        probable class wins) otherwise.
     """
     contract = parse_schema(schema)
     if not contract.is_binary:
-        return None
+        return {"threshold": None}
     target, probabilities = _target_and_probabilities(validation_predictions, contract)
-    return best_f1_threshold(target, probabilities[:, 1])
+    return {"threshold": best_f1_threshold(target, probabilities[:, 1])}
 
 
 def evaluate_baselines(
@@ -81,18 +82,18 @@ def evaluate_baselines(
 
 def evaluate_model(
     test_predictions: pd.DataFrame,
-    threshold: float | None,
+    decision: dict[str, float | None],
     baselines: dict[str, dict[str, float]],
     schema: dict[str, Any],
 ) -> dict[str, Any]:
     """The model's test metrics, the threshold, and the baselines side by side."""
     contract = parse_schema(schema)
     target, probabilities = _target_and_probabilities(test_predictions, contract)
-    model = classification_metrics(target, probabilities, threshold)
+    model = classification_metrics(target, probabilities, decision["threshold"])
     return {
         "model": model,
         "baselines": baselines,
-        "decision_threshold": threshold,
+        "decision_threshold": decision["threshold"],
         "roc_auc_gain_over_logistic": model["roc_auc"]
         - baselines["logistic"]["roc_auc"],
         "test_rows": len(target),

@@ -74,11 +74,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             _clean("tickets"),
             Node(
                 build_customer_table,
-                inputs=[
-                    "inference_customers_intermediate",
-                    "inference_usage_intermediate",
-                    "inference_tickets_intermediate",
-                ],
+                inputs={
+                    "customers": "inference_customers_intermediate",
+                    "usage": "inference_usage_intermediate",
+                    "tickets": "inference_tickets_intermediate",
+                    "primary": "params:data_engineering.primary",
+                },
                 outputs="inference_customer_table",
                 name="inference_build_customer_table_node",
                 tags=["gate.customer_table_primary"],
