@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data clean help
+.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ data: $(STAMP)  ## Regenerate the bundled raw sample (N=... to change its size)
 starter: $(STAMP)  ## Regenerate starter/ (the cookiecutter template) from the live project
 	$(BIN)/python tools/build_starter.py
 # template-only:end
+
+bench: $(STAMP)  ## Benchmarks, about 30 min (QUICK=1: a few minutes); see docs/performance.md
+	$(BIN)/python -m benchmarks.run_all $(if $(QUICK),--quick)
 
 clean:  ## Remove generated data, builds and caches (keeps data/01_raw and .venv)
 	find data -mindepth 2 ! -path 'data/01_raw/*' ! -name .gitkeep -delete

@@ -38,12 +38,14 @@ def register_pipelines() -> dict[str, Pipeline]:
     from kedro_mlflow.pipeline import pipeline_ml_factory  # noqa: PLC0415
 
     from {{ cookiecutter.python_package }}.pipelines.inference.pipeline import serving_pipeline  # noqa: PLC0415
+    from {{ cookiecutter.python_package }}.serving import SequentialRunner  # noqa: PLC0415
 
     training = sum((pipelines[name] for name in _TRAINING), start=Pipeline([]))
     pipelines["training"] = pipeline_ml_factory(
         training=training,
         inference=serving_pipeline(),
         input_name="inference_customer_table",
+        kpm_kwargs={"runner": SequentialRunner()},
         log_model_kwargs={
             "name": "model",
             # Rows arrive as exported, text included; prepare_rows checks them and

@@ -129,6 +129,33 @@ def build_suite(
         ExpectationConfiguration,
     )
 
+    expectations = []
+    for expectation_type, kwargs in suite_rules(
+        name, declaration, schema, without_target
+    ):
+        try:
+            config = ExpectationConfiguration(
+                type=expectation_type, kwargs=dict(kwargs)
+            )
+            expectations.append(config.to_domain_obj())
+        except Exception as exc:
+            raise ValueError(
+                f"Suite '{name}': cannot build {expectation_type}({kwargs}): {exc}"
+            ) from exc
+    return gx.ExpectationSuite(
+        name=name,
+        expectations=expectations,
+        meta={"notes": declaration.get("description", "")},
+    )
+
+
+def suite_rules(
+    name: str,
+    declaration: dict[str, Any],
+    schema: DatasetSchema | None,
+    without_target: bool = False,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every rule of suite ``name`` as (expectation type, arguments), schema's first."""
     try:
         spec = SuiteSpec.model_validate(declaration)
     except ValueError as exc:
@@ -141,17 +168,4 @@ def build_suite(
     rules += [next(iter(item.items())) for item in spec.expectations]
     if without_target and schema is not None:
         rules = _without_column(rules, schema.target)
-    expectations = []
-    for expectation_type, kwargs in rules:
-        try:
-            config = ExpectationConfiguration(
-                type=expectation_type, kwargs=dict(kwargs)
-            )
-            expectations.append(config.to_domain_obj())
-        except Exception as exc:
-            raise ValueError(
-                f"Suite '{name}': cannot build {expectation_type}({kwargs}): {exc}"
-            ) from exc
-    return gx.ExpectationSuite(
-        name=name, expectations=expectations, meta={"notes": spec.description}
-    )
+    return rules

@@ -1,0 +1,149 @@
+"""Section 5: the logged MLflow model scoring raw customer-table rows in-process (1,
+100 and 100,000 rows), and behind `mlflow models serve` on 127.0.0.1 (single rows)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import numpy as np
+import pandas as pd
+
+from benchmarks.common import QUIET_ENV, median
+
+BATCHES = {1: 50, 100: 20, 100_000: 5}  # rows -> repetitions
+REQUESTS = 200
+
+
+def measure(project: Path) -> dict[str, Any]:
+    """Latency and throughput of the project's last logged model."""
+    model_path = _last_logged_model(project)
+    rows = _raw_rows(project)
+    model = mlflow.pyfunc.load_model(model_path)
+    in_process = {}
+    for size, repetitions in BATCHES.items():
+        batch = _rows(rows, size)
+        model.predict(batch)  # warm-up
+        seconds = []
+        for _ in range(repetitions):
+            started = time.perf_counter()
+            model.predict(batch)
+            seconds.append(time.perf_counter() - started)
+        in_process[str(size)] = {
+            "rows": size,
+            "repetitions": repetitions,
+            "median_ms": median(seconds) * 1000,
+            "rows_per_s": size / median(seconds),
+        }
+    return {
+        "model": model_path,
+        "in_process": in_process,
+        "served": _served(model_path, rows),
+    }
+
+
+def _rows(rows: pd.DataFrame, size: int) -> pd.DataFrame:
+    """``size`` rows; copies of the table (ids suffixed, to stay unique) if it is short."""
+    copies = [
+        rows.assign(customer_id=rows["customer_id"] + (f"-{copy}" if copy else ""))
+        for copy in range(-(-size // len(rows)))
+    ]
+    return pd.concat(copies, ignore_index=True).head(size)
+
+
+def _served(model_path: str, rows: pd.DataFrame) -> dict[str, Any]:
+    """Median and 95th percentile of single-row requests, each on a new connection."""
+    port = _free_port()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        **QUIET_ENV,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    }
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_path,
+         "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        started = time.perf_counter()
+        _wait_until_up(port, process)
+        startup = time.perf_counter() - started
+        bodies = [_body(rows.iloc[[i]]) for i in range(REQUESTS)]
+        _post(port, bodies[0])  # warm-up
+        seconds = []
+        for body in bodies:
+            started = time.perf_counter()
+            _post(port, body)
+            seconds.append(time.perf_counter() - started)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return {
+        "requests": REQUESTS,
+        "startup_s": startup,
+        "median_ms": median(seconds) * 1000,
+        "p95_ms": float(np.percentile(seconds, 95)) * 1000,
+    }
+
+
+def _last_logged_model(project: Path) -> str:
+    client = mlflow.MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("ml_template")
+    models = client.search_logged_models(
+        [experiment.experiment_id],
+        order_by=[{"field_name": "creation_time", "ascending": False}],
+    )
+    return models[0].artifact_location.removeprefix("file://")
+
+
+def _raw_rows(project: Path) -> pd.DataFrame:
+    """Customer-table rows as an export sends them: every value as text, blank if missing."""
+    path = sorted((project / "data/03_primary/customer_table.parquet").glob("*/*"))[-1]
+    frame = pd.read_parquet(path).drop(columns="churned")
+    return frame.astype(str).where(frame.notna(), "")
+
+
+def _body(frame: pd.DataFrame) -> bytes:
+    return json.dumps({"dataframe_split": frame.to_dict(orient="split")}).encode()
+
+
+def _post(port: int, body: bytes) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/invocations",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}: {response.read()[:500]}")
+        response.read()
+
+
+def _wait_until_up(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("mlflow models serve exited") from None
+            time.sleep(0.25)
+    raise RuntimeError("mlflow models serve did not answer within 120 s")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,152 @@
+"""The default pipeline as one plain Python function: the same node functions in the
+same order, no Kedro, no gates, no MLflow. Every output is still written to disk (in
+the formats the catalog uses), so the comparison isolates what the framework adds.
+
+    python -m benchmarks.plain_pipeline SPEC_JSON OUT_DIR
+
+SPEC_JSON holds the parameters and the raw inputs' paths and load arguments, written by
+benchmarks/scaling.py from the project's configuration. Log lines have the same shape
+as benchmarks/logging.yml's, so common.node_timings reads both.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import torch
+
+from ml_template.pipelines.data_engineering.nodes import (
+    clean_source,
+    engineer_features,
+    split_dataset,
+)
+from ml_template.pipelines.data_engineering.primary import build_customer_table
+from ml_template.pipelines.evaluation.nodes import (
+    choose_threshold,
+    evaluate_baselines,
+    evaluate_model,
+    metrics_for_tracking,
+    predict_split,
+)
+from ml_template.pipelines.evaluation.plots import (
+    plot_evaluation,
+    plot_interactive_curves,
+)
+from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+
+SOURCES = ("customers", "usage", "tickets")
+
+
+def log(message: str) -> None:
+    """One timestamped line, as benchmarks/logging.yml formats Kedro's."""
+    print(f"{time.time():.3f}|plain|{message}", flush=True)
+
+
+def run(spec: dict[str, Any], out: Path) -> None:
+    """Raw sources in, every layer, the model, metrics and plots out."""
+    params, de = spec["parameters"], spec["parameters"]["data_engineering"]
+    schema, as_of = de["schema"], de["as_of_date"]
+    saved = _Saver(out)
+    log("Loading raw sources")
+    clean = {}
+    for source in SOURCES:
+        raw = _load(spec["raw"][source])
+        clean[source], quarantine = clean_source(raw, de["sources"][source], as_of)
+        saved.frame(f"{source}_intermediate", clean[source])
+        saved.frame(f"{source}_quarantine", quarantine)
+        log(f"Completed node: clean_{source}_node")
+    primary = build_customer_table(
+        clean["customers"],
+        de["primary"],
+        usage=clean["usage"],
+        tickets=clean["tickets"],
+    )
+    saved.frame("customer_table_primary", primary)
+    log("Completed node: build_customer_table_node")
+    features = saved.frame("features", engineer_features(primary, schema, as_of))
+    log("Completed node: engineer_features_node")
+    train, validation, test = split_dataset(features, schema, de["split"])
+    for name, frame in (("train", train), ("validation", validation), ("test", test)):
+        saved.frame(f"{name}_set", frame)
+    log("Completed node: split_dataset_node")
+    preprocessing = saved.json("preprocessing", fit_preprocessing(train, schema))
+    log("Completed node: fit_preprocessing_node")
+    baselines = evaluate_baselines(
+        train, test, preprocessing, schema, params["evaluation"]
+    )
+    log("Completed node: evaluate_baselines_node")
+    model, history = train_model(
+        train, validation, preprocessing, schema, params["model_engineering"]
+    )
+    saved.model(model)
+    saved.json("training_history", history)
+    log("Completed node: train_model_node")
+    test_predictions = saved.frame(
+        "test_predictions", predict_split(test, model, preprocessing, schema)
+    )
+    log("Completed node: predict_test_node")
+    validation_predictions = predict_split(validation, model, preprocessing, schema)
+    log("Completed node: predict_validation_node")
+    decision = saved.json(
+        "decision_threshold", choose_threshold(validation_predictions, schema)
+    )
+    log("Completed node: choose_threshold_node")
+    saved.plotly(plot_interactive_curves(test_predictions, schema))
+    log("Completed node: plot_interactive_curves_node")
+    metrics = saved.json(
+        "evaluation_metrics",
+        evaluate_model(test_predictions, decision, baselines, schema),
+    )
+    log("Completed node: evaluate_model_node")
+    figures = plot_evaluation(
+        test_predictions, decision, history, schema, params["evaluation"]
+    )
+    for name, figure in zip(_PLOTS, figures, strict=True):
+        saved.figure(name, figure)
+    log("Completed node: plot_evaluation_node")
+    metrics_for_tracking(metrics, history)
+    log("Completed node: metrics_for_tracking_node")
+
+
+_PLOTS = ("roc_curve", "precision_recall_curve", "calibration", "confusion_matrix",
+          "training_curves")  # fmt: skip
+
+
+def _load(entry: dict[str, Any]) -> pd.DataFrame:
+    if entry["filepath"].endswith(".csv"):
+        return pd.read_csv(entry["filepath"], **entry.get("load_args", {}))
+    return pd.read_parquet(entry["filepath"], **entry.get("load_args", {}))
+
+
+class _Saver:
+    """Writes outputs as the catalog does: Parquet, JSON, torch.save, PNG, Plotly JSON."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        out.mkdir(parents=True, exist_ok=True)
+
+    def frame(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        frame.to_parquet(self.out / f"{name}.parquet")
+        return frame
+
+    def json(self, name: str, data: Any) -> Any:
+        (self.out / f"{name}.json").write_text(json.dumps(data))
+        return data
+
+    def model(self, model: Any) -> None:
+        torch.save(model.to_artifact(), self.out / "model.pt")
+
+    def figure(self, name: str, figure: Any) -> None:
+        figure.savefig(self.out / f"{name}.png", dpi=110, bbox_inches="tight")
+
+    def plotly(self, figure: Any) -> None:
+        (self.out / "evaluation_curves.json").write_text(figure.to_json())
+
+
+if __name__ == "__main__":
+    run(json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]))

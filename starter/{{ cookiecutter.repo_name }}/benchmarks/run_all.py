@@ -1,0 +1,173 @@
+"""`make bench`: every benchmark, side by side in one run; prints the tables and writes
+them as JSON (benchmarks/results/latest.json). Never part of the test suite.
+
+    python -m benchmarks.run_all [--quick] [--workdir DIR]
+
+--quick (a few minutes) checks the machinery on small data; the full run (about half an
+hour on 2 cores) measures 10k, 100k and 1M customers. The work directory keeps the
+generated projects, so a second run skips data generation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from benchmarks import gates, inference, scaling, training
+from benchmarks.common import ROOT, table
+
+FULL = {
+    "scaling": {10_000: 5, 100_000: 5, 1_000_000: 3},
+    "gates": {100_000: 5, 1_000_000: 5},
+    "training_repetitions": 5,
+}
+QUICK = {
+    "scaling": {2_000: 2, 6_000: 2},
+    "gates": {6_000: 2},
+    "training_repetitions": 2,
+}
+
+
+def main() -> None:
+    """Run every section, print its table, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "{{ cookiecutter.python_package }}_bench",
+    )
+    arguments = parser.parse_args()
+    plan = QUICK if arguments.quick else FULL
+    started = time.time()
+    results: dict[str, Any] = {"machine": _machine(), "plan": _jsonable(plan)}
+
+    print("1-2. Scaling of the default pipeline, and Kedro against plain functions")
+    results["scaling"] = scaling.measure(arguments.workdir, plan["scaling"])
+    results["growth_exponents"] = scaling.growth(results["scaling"])
+    largest = max(plan["scaling"])
+    projects = {
+        size: Path(results["scaling"][str(size)]["project"]) for size in plan["scaling"]
+    }
+
+    print("3. Gates: Great Expectations against plain pandas")
+    results["gx_import_s"] = gates.import_seconds()
+    results["gates"] = {
+        str(rows): gates.measure(
+            projects[min(s for s in projects if s >= rows)], rows, repetitions
+        )
+        for rows, repetitions in plan["gates"].items()
+    }
+
+    print("4. Training loop against a minimal loop")
+    middle = sorted(projects)[len(projects) // 2]
+    results["training"] = training.measure(
+        projects[middle], plan["training_repetitions"]
+    )
+
+    print("5. Inference through the logged MLflow model")
+    results["inference"] = inference.measure(projects[middle])
+
+    results["seconds"] = time.time() - started
+    print()
+    print(render(results, largest))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    name = "quick.json" if arguments.quick else "latest.json"
+    (out / name).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWritten to benchmarks/results/{name} ({results['seconds'] / 60:.1f} min)")
+
+
+def render(results: dict[str, Any], largest: int) -> str:
+    """Every table of the report, as text."""
+    scaling_header, scaling_rows, overhead_header, overhead_rows = scaling.report(
+        results["scaling"]
+    )
+    gates_header, gates_rows = gates.report(
+        {int(size): suites for size, suites in results["gates"].items()}
+    )
+    train, infer = results["training"], results["inference"]
+    sections = [
+        table("Default `kedro run` by size (medians)", scaling_header, scaling_rows),
+        "Growth exponent of node time (1.0 = linear): "
+        + ", ".join(f"{k}: {v:.2f}" for k, v in results["growth_exponents"].items()),
+        table(
+            f"Slowest nodes at {largest:,} customers",
+            ["node", "s", "share"],
+            scaling.top_nodes(results["scaling"][str(largest)]),
+        ),
+        table(
+            "Framework overhead: `kedro run` / plain function",
+            overhead_header,
+            overhead_rows,
+        ),
+        table(
+            "Gates: Great Expectations / plain pandas (medians)",
+            gates_header,
+            gates_rows,
+        ),
+        f"`import great_expectations`: {results['gx_import_s']:.2f} s (paid once, by runs that validate)",
+        table(
+            "Training loop (samples/s, medians)",
+            ["train rows", "epochs", "batch", "threads", "project", "minimal", "ratio"],
+            [
+                [
+                    train["train_rows"],
+                    train["epochs"],
+                    train["batch_size"],
+                    train["threads"],
+                    train["project_samples_per_s"],
+                    train["minimal_samples_per_s"],
+                    train["ratio"],
+                ]
+            ],
+        ),
+        table(
+            "Inference, logged MLflow model in-process (medians)",
+            ["rows", "reps", "ms", "rows/s"],
+            [
+                [f"{r['rows']:,}", r["repetitions"], r["median_ms"], r["rows_per_s"]]
+                for r in infer["in_process"].values()
+            ],
+        ),
+        table(
+            "Inference, `mlflow models serve` on 127.0.0.1, one row per request",
+            ["requests", "server start s", "median ms", "p95 ms"],
+            [
+                [
+                    infer["served"]["requests"],
+                    infer["served"]["startup_s"],
+                    infer["served"]["median_ms"],
+                    infer["served"]["p95_ms"],
+                ]
+            ],
+        ),
+    ]
+    return "\n\n".join(sections)
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda": torch.cuda.is_available(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def _jsonable(plan: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(plan, default=str))
+
+
+if __name__ == "__main__":
+    main()
