@@ -25,7 +25,7 @@ from benchmarks import gates, inference, scaling, training
 from benchmarks.common import ROOT, table
 
 FULL = {
-    "scaling": {10_000: 5, 100_000: 5, 1_000_000: 3},
+    "scaling": {10_000: 5, 15_000: 5, 100_000: 5, 1_000_000: 3},  # 15,000: bundled size
     "gates": {100_000: 5, 1_000_000: 5},
     "training_repetitions": 5,
 }
