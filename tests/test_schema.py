@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from ml_template.schema import DatasetSchema, parse_schema, parse_source
+from ml_template.schema import DatasetSchema, parse_primary, parse_schema, parse_source
 
 
 def test_project_schema_is_valid(schema: DatasetSchema) -> None:
@@ -44,3 +44,16 @@ def test_every_source_spec_parses(de_params: dict[str, Any]) -> None:
 
     assert set(specs) == {"customers", "usage", "tickets"}
     assert specs["customers"].unique == ["customer_id"]
+
+
+def test_the_primary_join_parses_and_trends_need_a_time_column(
+    de_params: dict[str, Any],
+) -> None:
+    primary = parse_primary(de_params["primary"])
+    usage = de_params["primary"]["events"]["usage"]
+
+    assert primary.events["usage"].aggregates["avg_data_gb"] == ("data_gb", "mean")
+    with pytest.raises(ValidationError, match="trends need `time`"):
+        parse_primary(
+            {"key": "customer_id", "events": {"usage": {**usage, "time": None}}}
+        )

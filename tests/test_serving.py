@@ -4,6 +4,7 @@ and returns predictions, in-process and behind `mlflow models serve` on loopback
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -50,6 +51,26 @@ def test_logged_model_predicts_raw_rows_in_process(
     assert predictions["customer_id"].tolist() == rows["customer_id"].tolist()
     assert predictions["probability_yes"].between(0, 1).all()
     assert set(predictions["predicted_churned"]) <= {"no", "yes"}
+
+
+def test_logged_model_runs_the_quiet_runner(
+    logged_model: str, rows: pd.DataFrame, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = mlflow.pyfunc.load_model(logged_model)
+    runner = model.unwrap_python_model().runner
+    kedro_level = logging.getLogger("kedro").level
+    caplog.clear()  # loading the model logged its artifacts' loads
+
+    with caplog.at_level(logging.INFO):
+        model.predict(rows)
+
+    # kedro-mlflow reuses the model's runner only under the default class name.
+    assert (type(runner).__module__, type(runner).__name__) == (
+        "ml_template.serving",
+        "SequentialRunner",
+    )
+    assert not [r for r in caplog.records if r.name.startswith("kedro")]
+    assert logging.getLogger("kedro").level == kedro_level
 
 
 def test_logged_model_refuses_malformed_rows_clearly(

@@ -173,6 +173,15 @@ def test_build_customer_table_aggregates_usage_and_tickets(
     assert np.isnan(table.loc["B", "avg_data_gb"])
 
 
+def test_build_customer_table_names_sources_missing_from_the_join(
+    de_params: dict[str, Any],
+) -> None:
+    customers = pd.DataFrame({"customer_id": ["A"]})
+
+    with pytest.raises(ValueError, match=r"names \['tickets', 'usage'\] but the node"):
+        build_customer_table(customers, de_params["primary"], usage=_usage())
+
+
 def test_engineer_features_adds_date_ages(de_params: dict[str, Any]) -> None:
     primary = pd.DataFrame(
         {"signup_date": pd.to_datetime(["2026-06-20", "2025-06-30"])}
