@@ -65,7 +65,7 @@ starter: $(STAMP)  ## Regenerate starter/ (the cookiecutter template) from the l
 	$(BIN)/python tools/build_starter.py
 # template-only:end
 
-bench: $(STAMP)  ## Benchmarks, about 30 min (QUICK=1: a few minutes); see docs/performance.md
+bench: $(STAMP)  ## Benchmarks, about 16 min (QUICK=1: a few minutes); see docs/performance.md
 	$(BIN)/python -m benchmarks.run_all $(if $(QUICK),--quick)
 
 clean:  ## Remove generated data, builds and caches (keeps data/01_raw and .venv)

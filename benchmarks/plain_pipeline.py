@@ -55,7 +55,7 @@ def run(spec: dict[str, Any], out: Path) -> None:
     log("Loading raw sources")
     clean = {}
     for source in SOURCES:
-        raw = _load(spec["raw"][source])
+        raw = load_raw(spec["raw"][source])
         clean[source], quarantine = clean_source(raw, de["sources"][source], as_of)
         saved.frame(f"{source}_intermediate", clean[source])
         saved.frame(f"{source}_quarantine", quarantine)
@@ -117,7 +117,8 @@ _PLOTS = ("roc_curve", "precision_recall_curve", "calibration", "confusion_matri
           "training_curves")  # fmt: skip
 
 
-def _load(entry: dict[str, Any]) -> pd.DataFrame:
+def load_raw(entry: dict[str, Any]) -> pd.DataFrame:
+    """One raw source, read with the catalog's load arguments but without Kedro."""
     if entry["filepath"].endswith(".csv"):
         return pd.read_csv(entry["filepath"], **entry.get("load_args", {}))
     return pd.read_parquet(entry["filepath"], **entry.get("load_args", {}))

@@ -13,6 +13,7 @@ from typing import Any
 from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import kedro, median, node_timings, project_with_data, run_child
+from benchmarks.plain_pipeline import load_raw
 from ml_template.pipelines import data_engineering, evaluation, model_engineering
 from ml_template.settings import CONFIG_LOADER_ARGS
 
@@ -104,10 +105,8 @@ def _plain_spec(project: Path) -> Path:
 
 def _raw_bytes(spec_path: Path) -> int:
     """In-memory size of the raw sources, loaded as the catalog loads them."""
-    from benchmarks.plain_pipeline import _load  # noqa: PLC0415
-
     spec = json.loads(spec_path.read_text())
-    return int(sum(_load(spec["raw"][s]).memory_usage(deep=True).sum() for s in RAW))
+    return int(sum(load_raw(spec["raw"][s]).memory_usage(deep=True).sum() for s in RAW))
 
 
 def report(

@@ -1,4 +1,4 @@
-"""Section 4: the project's training loop (training.fit: shuffled index slices, a loss
+"""Section 4: the project's training loop (training.fit: one shuffle per epoch, a loss
 read back per batch, validation loss and best-weights copy each epoch) against a
 minimal loop over preloaded tensors, same model, batch size and thread count."""
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 LOGGING = Path(__file__).resolve().parent / "logging.yml"
 COPIED = ("conf", "src", "pyproject.toml", ".telemetry")
@@ -146,13 +148,10 @@ def median(values: list[float]) -> float:
 
 def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     """A plain-text table with a title, numbers formatted to 3 significant figures."""
-    cells = [header, *[[_format(value) for value in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells[1:]:
-        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-    return "\n".join(lines)
+    cells = pd.DataFrame(
+        [[_format(value) for value in row] for row in rows], columns=header
+    )
+    return f"{title}\n{cells.to_string(index=False)}"
 
 
 def _format(value: Any) -> str:

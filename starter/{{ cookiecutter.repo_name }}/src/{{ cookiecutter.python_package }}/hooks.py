@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kedro.framework.hooks import hook_impl
 
+from {{ cookiecutter.python_package }}.datasets import TorchModelDataset
 from {{ cookiecutter.python_package }}.manifest import build_manifest
 from {{ cookiecutter.python_package }}.schema import parse_schema
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate, current
@@ -134,11 +135,9 @@ def _log_artifact(data: Any, name: str, artifact_path: str) -> None:
     elif hasattr(data, "to_plotly_json"):
         mlflow.log_figure(data, f"{artifact_path}/{name}.html")
     elif hasattr(data, "to_artifact"):
-        import torch  # noqa: PLC0415
-
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{name}.pt"
-            torch.save(data.to_artifact(), path)
+            TorchModelDataset(filepath=str(path)).save(data)
             mlflow.log_artifact(str(path), artifact_path)
     else:
         payload = data if isinstance(data, dict | list) else {name: data}
