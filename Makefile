@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data bench clean help
+.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data contract bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ mlflow: $(STAMP)  ## MLflow UI over the embedded store on $(HOST):5000
 
 docs-data: $(STAMP)  ## Validate every gate and build Great Expectations Data Docs
 	$(BIN)/kedro run --pipelines data_engineering --params build_data_docs=true
+
+contract: $(STAMP)  ## Draft the contract of a raw file: SOURCE=path TARGET=column [KEY=col] [JOIN=col] [NAME=name]
+	@test -n "$(SOURCE)" || { echo "usage: make contract SOURCE=data/01_raw/<file> TARGET=<column> (or JOIN=<key column> for an event table)"; exit 2; }
+	$(BIN)/python -m ml_template.contract.scaffold "$(SOURCE)" $(if $(TARGET),--target "$(TARGET)") $(if $(KEY),--key "$(KEY)") $(if $(JOIN),--join-by "$(JOIN)") $(if $(NAME),--name "$(NAME)")
 
 data: $(STAMP)  ## Regenerate the bundled raw sample (N=... to change its size)
 	$(BIN)/kedro run --pipelines synthetic $(if $(N),--params synthetic.n_customers=$(N))

@@ -11,28 +11,29 @@ from typing import Any
 import pandas as pd
 from kedro.config import OmegaConfigLoader
 from kedro.io import AbstractDataset
+from kedro.io.catalog_config_resolver import CatalogConfigResolver
 
 from benchmarks import pandas_rules
 from benchmarks.common import kedro, median, run_child
-from ml_template.schema import parse_schema
+from ml_template.contract import Contract
+from ml_template.contract.active import parse_contract
+from ml_template.contract.expectations import suite_names
 from ml_template.settings import CONFIG_LOADER_ARGS
 from ml_template.validation import ValidationSession
-from ml_template.validation.suites import suite_rules
 
 
 def measure(project: Path, rows: int, repetitions: int) -> dict[str, Any]:
     """Every gate of the training pipelines on (at most) ``rows`` rows of its frame."""
     config = OmegaConfigLoader(str(project / "conf"), **CONFIG_LOADER_ARGS)
-    catalog, suites = config["catalog"], config["expectations"]
-    schema = parse_schema(config["parameters"]["data_engineering"]["schema"])
+    contract = parse_contract(config["parameters"]["contract"])
     if not any((project / "data/05_model_input").glob("train_set.parquet/*")):
         kedro(project, "run", "--pipelines", "data_engineering")
-    session = ValidationSession(suites=suites, schema=schema)
+    session = ValidationSession(contract=contract, extras=config["expectations"])
     results = {}
-    for name, entry in _gated(catalog):
+    for name, entry in _gated(config["catalog"], contract):
         suite = entry["validator"]["options"]["suite"]
         frame = _load(project, name, entry).head(rows)
-        rules = suite_rules(suite, suites[suite], schema)
+        rules = session.rules(suite)
         started = time.perf_counter()
         first = session.validate(suite, frame)  # builds the suite and its definition
         setup = time.perf_counter() - started
@@ -68,15 +69,13 @@ def import_seconds() -> float:
     return median([float(run.stdout.strip().splitlines()[-1]) for run in runs])
 
 
-def _gated(catalog: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _gated(
+    catalog: dict[str, Any], contract: Contract
+) -> list[tuple[str, dict[str, Any]]]:
     """The training pipelines' gated datasets (inference reuses the same suites)."""
-    return [
-        (name, entry)
-        for name, entry in catalog.items()
-        if isinstance(entry, dict)
-        and "validator" in entry
-        and not name.startswith("inference_")
-    ]
+    resolver = CatalogConfigResolver(catalog)
+    entries = [(name, resolver.resolve_pattern(name)) for name in suite_names(contract)]
+    return [(name, entry) for name, entry in entries if "validator" in entry]
 
 
 def _load(project: Path, name: str, entry: dict[str, Any]) -> pd.DataFrame:

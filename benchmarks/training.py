@@ -13,10 +13,10 @@ import torch
 from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import median
+from ml_template.contract.active import parse_contract
 from ml_template.model import MLPConfig, TabularMLP, loss_function
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing
 from ml_template.preprocessing import Preprocessor, encode_target, transform
-from ml_template.schema import parse_schema
 from ml_template.settings import CONFIG_LOADER_ARGS
 from ml_template.training import Batches, TrainingParams, fit, to_batches
 
@@ -28,7 +28,7 @@ def measure(project: Path, repetitions: int) -> dict[str, Any]:
     params = OmegaConfigLoader(str(project / "conf"), **CONFIG_LOADER_ARGS)[
         "parameters"
     ]
-    schema = params["data_engineering"]["schema"]
+    schema = parse_contract(params["contract"])
     model_params = params["model_engineering"]
     training = TrainingParams.model_validate(
         {**model_params["training"], "max_epochs": EPOCHS, "patience": EPOCHS + 1,
@@ -40,7 +40,7 @@ def measure(project: Path, repetitions: int) -> dict[str, Any]:
         _latest(project, "data/05_model_input/validation_set.parquet")
     )
     preprocessor = Preprocessor.from_dict(fit_preprocessing(train, schema))
-    contract = parse_schema(schema)
+    contract = schema.table
     train_batches = _batches(train, preprocessor, contract)
     validation_batches = _batches(validation, preprocessor, contract)
     config = MLPConfig(

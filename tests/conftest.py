@@ -1,4 +1,9 @@
-"""Shared fixtures: the project's real configuration and tiny copies of the project."""
+"""Shared fixtures: the test fixture's configuration and tiny copies of the project.
+
+The machinery tests never read the user's data description: a project copy gets
+``tests/fixture/conf`` laid over its ``conf/`` (the churn example, generated data), so
+they pass unchanged after the example in ``conf/base`` is replaced.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,14 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 from kedro_mlflow.framework.hooks import mlflow_hook
 
-from ml_template.schema import DatasetSchema, parse_schema
+from ml_template.contract import Contract
+from ml_template.contract.active import activate as activate_contract
+from ml_template.contract.active import parse_contract
 from ml_template.settings import CONFIG_LOADER_ARGS
 from ml_template.validation import ValidationSession, activate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CONF = PROJECT_ROOT / "tests" / "fixture" / "conf"
 _COPIED = ("conf", "src", "pyproject.toml", ".telemetry")
 # A copy starts with no MLflow store of its own: experiments record absolute paths.
 NOT_COPIED = shutil.ignore_patterns("mlflow.db", "mlruns")
@@ -32,38 +40,48 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.pop("MLFLOW_TRACKING_URI", None)
 
 
-def load_config(env: str = "test") -> OmegaConfigLoader:
-    """The project's configuration loader, built from ``settings.py``'s arguments."""
+def load_config(conf: Path, env: str = "test") -> OmegaConfigLoader:
+    """The project's configuration loader over ``conf``, built from ``settings.py``."""
     return OmegaConfigLoader(
-        conf_source=str(PROJECT_ROOT / "conf"),
-        **{**CONFIG_LOADER_ARGS, "default_run_env": env},
+        conf_source=str(conf), **{**CONFIG_LOADER_ARGS, "default_run_env": env}
     )
 
 
-@pytest.fixture(scope="session")
-def config() -> OmegaConfigLoader:
-    """The project's configuration in the ``test`` environment."""
-    return load_config()
+def lay_fixture(conf: Path) -> None:
+    """Replace the user's data description in ``conf`` by the test fixture's."""
+    shutil.rmtree(conf / "base" / "expectations", ignore_errors=True)
+    shutil.copytree(FIXTURE_CONF, conf, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="session")
-def de_params(config: OmegaConfigLoader) -> dict[str, Any]:
-    """The ``data_engineering`` parameters."""
-    return config["parameters"]["data_engineering"]
+def config(tmp_path_factory: pytest.TempPathFactory) -> OmegaConfigLoader:
+    """The fixture's configuration in the ``test`` environment."""
+    conf = tmp_path_factory.mktemp("conf") / "conf"
+    shutil.copytree(PROJECT_ROOT / "conf", conf)
+    lay_fixture(conf)
+    return load_config(conf)
 
 
 @pytest.fixture(scope="session")
-def schema(de_params: dict[str, Any]) -> DatasetSchema:
-    """The dataset contract."""
-    return parse_schema(de_params["schema"])
+def contract(config: OmegaConfigLoader) -> Contract:
+    """The fixture's data contract (the churn example)."""
+    return parse_contract(config["parameters"]["contract"])
+
+
+@pytest.fixture
+def active_contract(contract: Contract) -> Iterator[Contract]:
+    """The fixture's contract, active for code that builds pipelines."""
+    activate_contract(contract)
+    yield contract
+    activate_contract(None)
 
 
 @pytest.fixture
 def validation_session(
-    config: OmegaConfigLoader, schema: DatasetSchema
+    config: OmegaConfigLoader, contract: Contract
 ) -> Iterator[ValidationSession]:
-    """An active validation session over the project's real suites."""
-    session = ValidationSession(suites=config["expectations"], schema=schema)
+    """An active validation session over the fixture's contract and extra suites."""
+    session = ValidationSession(contract=contract, extras=config["expectations"])
     activate(session)
     yield session
     activate(None)
@@ -100,7 +118,7 @@ def run_session(
 
 @pytest.fixture(scope="session")
 def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with tiny generated raw data (600 customers)."""
+    """A copy of the project on the fixture, with tiny generated data (600 customers)."""
     root = tmp_path_factory.mktemp("tiny") / "project"
     copy_project(root)
     run_session(root, pipeline_names=["synthetic"])
@@ -115,8 +133,9 @@ def project_copy(tiny_project: Path, tmp_path: Path) -> Path:
     return root
 
 
-def copy_project(root: Path, with_raw_data: bool = False) -> None:
-    """Copy code and configuration (and optionally the bundled raw data) to ``root``."""
+def copy_project(root: Path, fixture: bool = True, with_raw_data: bool = False) -> None:
+    """Copy code and configuration to ``root``: the fixture's data description unless
+    ``fixture`` is false, and the project's raw data if ``with_raw_data``."""
     root.mkdir(parents=True)
     for name in _COPIED:
         source = PROJECT_ROOT / name
@@ -126,20 +145,46 @@ def copy_project(root: Path, with_raw_data: bool = False) -> None:
             )
         else:
             shutil.copy2(source, root / name)
+    if fixture:
+        lay_fixture(root / "conf")
     (root / "data").mkdir()
     shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
     if with_raw_data:
         shutil.copytree(PROJECT_ROOT / "data" / "01_raw", root / "data" / "01_raw")
 
 
-TOY_SCHEMA: dict[str, Any] = {
-    "id": "id",
-    "target": "label",
-    "classes": ["no", "yes"],
-    "numeric": ["x", "noise"],
-    "categorical": {"colour": ["red", "blue"]},
-    "date": [],
+TOY_CONTRACT: dict[str, Any] = {
+    "as_of_date": "2026-01-31",
+    "sources": {
+        "rows": {
+            "key": ["id"],
+            "max_quarantined": 0.5,
+            "columns": {
+                "id": {"type": "text", "role": "id"},
+                "label": {
+                    "type": "category",
+                    "role": "target",
+                    "values": ["no", "yes"],
+                },
+                "x": {"type": "number"},
+                "noise": {"type": "number"},
+                "colour": {"type": "category", "values": ["red", "blue"]},
+            },
+        }
+    },
 }
+
+
+def toy_contract(classes: list[str] | None = None) -> Contract:
+    """A flat contract over :func:`toy_split`'s columns (two or more classes)."""
+    raw = TOY_CONTRACT
+    if classes:
+        columns = {**raw["sources"]["rows"]["columns"]}
+        columns["label"] = {**columns["label"], "values": classes}
+        rows = {**raw["sources"]["rows"], "columns": columns}
+        raw = {**raw, "sources": {"rows": rows}}
+    return Contract.model_validate(raw)
+
 
 TOY_PARAMS: dict[str, Any] = {
     "model": {"hidden_sizes": [8], "dropout": 0.0, "max_embedding_dim": 2},
@@ -161,7 +206,7 @@ def toy_split(n: int, seed: int, classes: list[str] | None = None) -> pd.DataFra
     """Rows whose label depends on ``x`` and ``colour``: learnable, not trivial."""
     import numpy as np  # noqa: PLC0415
 
-    classes = classes or TOY_SCHEMA["classes"]
+    classes = classes or ["no", "yes"]
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
     colour = rng.choice(["red", "blue"], n)

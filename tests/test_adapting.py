@@ -43,21 +43,25 @@ def _latest(project: Path, relative: str) -> Path:
 
 
 def test_learners_train_and_evaluate_end_to_end(learners_run: Path) -> None:
-    table = pd.read_parquet(_latest(learners_run, "03_primary/customer_table.parquet"))
+    table = pd.read_parquet(_latest(learners_run, "03_primary/primary_table.parquet"))
     quarantine = pd.read_parquet(
-        _latest(learners_run, "02_intermediate/quarantine/customers.parquet")
+        _latest(learners_run, "02_intermediate/quarantine/learners.parquet")
     )
     metrics = json.loads(
         _latest(learners_run, "08_reporting/evaluation_metrics.json").read_text()
     )
 
-    assert len(table) == 2495  # 2,500 learners, 5 quarantined
+    assert len(table) == 2490  # 2,500 learners, 10 quarantined
     assert table["learner_id"].is_unique
     assert sorted(table["outcome"].unique()) == sorted(CLASSES)
-    assert {"avg_weekly_minutes", "minutes_trend", "active_weeks", "n_posts"} <= set(
+    assert {"avg_minutes", "minutes_trend", "n_activity", "n_posts"} <= set(
         table.columns
     )
-    assert set(quarantine["quarantine_reason"]) == {"negative weekly goal"}
+    causes = quarantine["quarantine_reason"].str.replace(r": '.*'$", "", regex=True)
+    assert causes.value_counts().to_dict() == {
+        "weekly_goal_hours: below 0": 5,
+        "country: not in ['br', 'de', 'fr', 'in', 'us']": 5,
+    }
     assert metrics["decision_threshold"] is None  # most probable of three classes
     model, logistic = metrics["model"], metrics["baselines"]["logistic"]
     assert model["roc_auc"] > metrics["baselines"]["majority"]["roc_auc"] + 0.15
@@ -73,7 +77,7 @@ def test_learners_model_is_tracked_and_serves_raw_rows(learners_run: Path) -> No
     (run,) = client.search_runs([experiment.experiment_id])
     (logged,) = client.search_logged_models([experiment.experiment_id])
     rows = (
-        pd.read_parquet(_latest(learners_run, "03_primary/customer_table.parquet"))
+        pd.read_parquet(_latest(learners_run, "03_primary/primary_table.parquet"))
         .drop(columns="outcome")
         .head(5)
         .astype(str)

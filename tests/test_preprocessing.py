@@ -20,7 +20,7 @@ from ml_template.schema import DatasetSchema
 @pytest.fixture
 def small_schema() -> DatasetSchema:
     return DatasetSchema(
-        id="id",
+        ids=["id"],
         target="label",
         classes=["no", "yes"],
         numeric=["x", "gappy"],

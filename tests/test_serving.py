@@ -1,5 +1,6 @@
-"""The MLflow model logged by a training run takes customer-table rows as they arrive
-and returns predictions, in-process and behind `mlflow models serve` on loopback."""
+"""The MLflow model logged by a training run takes primary-table rows as they arrive
+and returns predictions, in-process and behind `mlflow models serve` on loopback; it
+refuses what training would quarantine, with a 400 naming the row, rule and value."""
 
 from __future__ import annotations
 
@@ -32,10 +33,12 @@ def logged_model(tracked) -> str:
 
 @pytest.fixture(scope="module")
 def rows(tracked) -> pd.DataFrame:
-    """Customer-table rows as an export would send them: all text, messy casing."""
+    """Primary-table rows as an export would send them: all text, messy casing."""
     project, _, _ = tracked
-    (path,) = (project / "data/03_primary/customer_table.parquet").glob("*/*")
-    frame = pd.read_parquet(path).drop(columns="churned").head(4).astype(str)
+    (path,) = (project / "data/03_primary/primary_table.parquet").glob("*/*")
+    frame = pd.read_parquet(path).drop(columns="churned").head(4)
+    frame = frame.astype(str).where(frame.notna(), "")
+    frame["signup_date"] = frame["signup_date"].str[:10]
     frame.loc[0, "contract"] = " MONTH-TO-MONTH "
     frame.loc[1, "monthly_charges"] = ""
     return frame
@@ -80,7 +83,7 @@ def test_logged_model_refuses_malformed_rows_clearly(
     bad = rows.copy()
     bad.loc[2, "age"] = "forty"
 
-    with pytest.raises(ValueError, match=r"age='forty' is not readable"):
+    with pytest.raises(ValueError, match=r"row 2: age: not a number: 'forty'"):
         model.predict(bad)
 
 
@@ -88,6 +91,15 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _strict_json(text: bytes) -> dict:
+    """JSON as the standard has it: NaN or Infinity in a response is an error."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} in a JSON response")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
@@ -99,16 +111,20 @@ def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, json.loads(response.read())
+            return response.status, _strict_json(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+        return error.code, _strict_json(error.read())
 
 
 @pytest.fixture(scope="module")
 def server(logged_model: str):
     port = _free_port()
     bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "SERVING_MAX_ROWS": "50",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "mlflow", "models", "serve", "-m", logged_model,
          "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
@@ -147,13 +163,31 @@ def test_served_model_answers_raw_rows(server: int, rows: pd.DataFrame) -> None:
     ("change", "expected"),
     [
         (
-            lambda f: f.assign(age=["forty", "1", "2", "3"]),
-            "age='forty' is not readable",
+            lambda f: f.assign(age=["forty", "41", "42", "43"]),
+            "row 0: age: not a number: 'forty'",
         ),
         (lambda f: f.drop(columns="contract"), "lack the columns ['contract']"),
-        (lambda f: f.assign(customer_id=""), "missing customer_id"),
+        (lambda f: f.assign(customer_id=""), "row 0: customer_id: missing"),
+        (
+            lambda f: f.assign(tenure_months=["-1", "2", "3", "4"]),
+            "row 0: tenure_months: below 0: '-1'",
+        ),
+        (lambda f: f.assign(age=["500", "41", "42", "43"]), "age: above 110: '500'"),
+        (
+            lambda f: f.assign(monthly_charges=["inf", "", "", ""]),
+            "monthly_charges: not a finite number: 'inf'",
+        ),
+        (lambda f: f.assign(age=["1e308", "41", "42", "43"]), "too large for float32"),
     ],
-    ids=["unreadable number", "missing column", "blank id"],
+    ids=[
+        "unreadable number",
+        "missing column",
+        "blank id",
+        "negative tenure",
+        "age 500",
+        "infinite",
+        "overflowing",
+    ],
 )
 def test_served_model_refuses_malformed_rows_with_a_400(
     server: int, rows: pd.DataFrame, change, expected: str
@@ -163,6 +197,19 @@ def test_served_model_refuses_malformed_rows_with_a_400(
     assert status == 400
     assert expected in answer["message"]
     assert "stack_trace" not in answer
+    assert len(answer["message"]) < 2000  # rows and rules, never the input frame
+
+
+def test_served_model_refuses_a_request_over_the_size_limit_with_a_413(
+    server: int, rows: pd.DataFrame
+) -> None:
+    status, answer = _post(server, pd.concat([rows] * 13, ignore_index=True))
+
+    assert status == 413
+    assert (
+        "52 rows in one request; the limit is 50 (SERVING_MAX_ROWS)"
+        in answer["message"]
+    )
 
 
 def test_logged_model_pins_what_it_imports(logged_model: str) -> None:

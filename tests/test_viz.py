@@ -14,6 +14,7 @@ from tests.test_run import kedro
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.usefixtures("active_contract")
 def test_viz_build_shows_nodes_gates_and_layers(project_copy: Path) -> None:
     result = kedro(project_copy, "viz", "build")
 
@@ -43,6 +44,6 @@ def test_viz_build_shows_nodes_gates_and_layers(project_copy: Path) -> None:
     tags = {tag["id"] for tag in graph["tags"]}
     assert {
         "gate.customers_raw",
-        "gate.customer_table_primary",
+        "gate.primary_table",
         "gate.test_set",
     } <= tags

@@ -86,8 +86,9 @@ def _seeds(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     found = []
     for key, value in params.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            found += _seeds(value, f"{name}.")
+        plain = value.model_dump() if hasattr(value, "model_dump") else value
+        if isinstance(plain, dict):  # a group, or a typed (pydantic) parameter
+            found += _seeds(plain, f"{name}.")
         elif key == "seed":
             found.append((name, value))
     return found

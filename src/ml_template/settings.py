@@ -36,6 +36,8 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
     "config_patterns": {
         # One Great Expectations suite per gate: conf/<env>/expectations/<suite>.yml
+        # The data contract is a parameter (`params:contract`), in its own file.
+        "parameters": ["parameters*", "parameters*/**", "**/parameters*", "contract*"],
         "expectations": ["expectations/**"],
         "mlflow": ["mlflow*", "mlflow*/**"],
     },

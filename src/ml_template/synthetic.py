@@ -19,6 +19,7 @@ PLANS = ("basic", "standard", "premium")
 CONTRACTS = ("month-to-month", "one-year", "two-year")
 PAYMENT_METHODS = ("credit-card", "bank-transfer", "electronic-check", "mailed-check")
 TICKET_CATEGORIES = ("billing", "technical", "service", "other")
+TARGET = "churned"
 USAGE_MONTHS = 6
 TICKET_WINDOW_DAYS = 180
 _PLAN_PRICE = np.array([30.0, 60.0, 95.0])
@@ -60,7 +61,7 @@ def generate(
     tickets = _tickets(rng, customers, snapshot)
     probability = 1.0 / (1.0 + np.exp(-churn_logit(customers, usage, tickets)))
     churned = rng.random(n_customers) < probability
-    customers = customers.assign(churned=np.where(churned, "yes", "no"))
+    customers = customers.assign(**{TARGET: np.where(churned, "yes", "no")})
     truth = pd.DataFrame(
         {"customer_id": customers["customer_id"], "churn_probability": probability}
     )

@@ -1,6 +1,6 @@
-"""The gates in a real run: each kind of bad data stops the data-engineering pipeline
-with an error naming the dataset, the rule, the observed value and offending values,
-and nothing written before is lost or overwritten."""
+"""The gates in a real run: each kind of bad data is quarantined with its reason or stops
+the data-engineering pipeline with an error naming the dataset, the rule, the contract
+field behind it and what was observed; nothing written before is lost or overwritten."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from kedro.io import DatasetError
 from kedro.validation import DataValidationError
 
+from ml_template.contract import ContractError
 from tests.conftest import run_session
 
 pytestmark = pytest.mark.slow
@@ -39,22 +40,18 @@ def _header_only(project: Path) -> None:
 
 
 def _many_duplicated_ids(project: Path) -> None:
-    _edit_customers(project, lambda f: pd.concat([f, f.iloc[: len(f) // 4]]))
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        copies = frame.iloc[: len(frame) // 4].assign(age="33")
+        return pd.concat([frame, copies])
+
+    _edit_customers(project, edit)
 
 
-def _wrong_type(project: Path) -> None:
+def _text_in_numbers(project: Path) -> None:
     usage = pd.read_parquet(project / USAGE)
     usage.assign(data_gb=usage["data_gb"].astype(str) + " GB").to_parquet(
         project / USAGE
     )
-
-
-def _charges_out_of_range(project: Path) -> None:
-    def edit(frame: pd.DataFrame) -> pd.DataFrame:
-        frame.loc[:2, "monthly_charges"] = "5000"
-        return frame
-
-    _edit_customers(project, edit)
 
 
 def _unknown_contracts(project: Path) -> None:
@@ -65,66 +62,120 @@ def _unknown_contracts(project: Path) -> None:
     _edit_customers(project, edit)
 
 
+def _many_missing_ages(project: Path) -> None:
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[: len(frame) // 5, "age"] = ""
+        return frame
+
+    _edit_customers(project, edit)
+
+
+def _constant_region(project: Path) -> None:
+    _edit_customers(project, lambda f: f.assign(region="North"))
+
+
+def _all_null_column(project: Path) -> None:
+    _edit_customers(project, lambda f: f.assign(payment_method=""))
+
+
 def _single_class(project: Path) -> None:
     _edit_customers(project, lambda f: f.assign(churned="no"))
 
 
-CASES = {
+def _total_below_a_month(project: Path) -> None:
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[:1, ["monthly_charges", "total_charges"]] = ["90", "10"]
+        return frame
+
+    _edit_customers(project, edit)
+
+
+# Each kind of bad data, and fragments of the one message that stops the run: the
+# dataset, the rule and the contract field behind it, and what was observed.
+GATE_CASES = {
     "missing column": (
         _missing_column,
-        ["customers_raw' on load", "expect_table_columns_to_match_set", "observed"],
+        [
+            "customers_raw' on load",
+            "column(s) ['contract'] declared in sources.customers.columns",
+            "conf/<env>/contract.yml",
+            "present: ['customer_id'",
+        ],
     ),
-    "empty file": (
+    "header only": (
         _header_only,
         [
             "customers_raw' on load",
-            "expect_table_row_count_to_be_between",
-            "observed 0",
+            "expect_table_row_count_to_be_between(min_value=1",
+            "[sources.customers] -> observed 0",
         ],
     ),
-    "duplicated ids": (
-        _many_duplicated_ids,
-        ["customers_raw' on load", "customer_id: expect_column_values_to_be_unique"],
-    ),
-    "wrong type": (
-        _wrong_type,
-        [
-            "usage_raw' on load",
-            "data_gb: expect_column_values_to_be_in_type_list",
-            "str",
-        ],
-    ),
-    "values out of range": (
-        _charges_out_of_range,
+    "too many missing values": (
+        _many_missing_ages,
         [
             "customers_intermediate' on save",
-            "monthly_charges: expect_column_values_to_be_between(min_value=0",
-            "5000.0",
+            "age: expect_column_values_to_not_be_null(mostly=0.9) "
+            "[sources.customers.columns.age.max_missing]",
         ],
     ),
-    "unknown categories": (
-        _unknown_contracts,
+    "constant feature": (
+        _constant_region,
         [
             "customers_intermediate' on save",
-            "contract: expect_column_values_to_not_be_null(mostly=0.95)",
+            "region: expect_column_unique_value_count_to_be_between(min_value=2) "
+            "[sources.customers.columns.region (a feature)] -> observed 1",
+        ],
+    ),
+    "all-null feature": (
+        _all_null_column,
+        [
+            "customers_intermediate' on save",
+            "payment_method: expect_column_unique_value_count_to_be_between",
+            "-> observed 0",
         ],
     ),
     "single-class target": (
         _single_class,
         [
-            "customer_table_primary' on save",
+            "train_set' on save",
             "churned: expect_column_distinct_values_to_equal_set",
             "observed missing values ['yes']",
         ],
     ),
 }
 
+# Bad data the cleaning itself refuses: the contract field to change, and samples.
+CONTRACT_CASES = {
+    "duplicated ids": (
+        _many_duplicated_ids,
+        [
+            "customers: 2",
+            "more than sources.customers.max_quarantined (5.0%)",
+            "'duplicate key customer_id' (",
+            "change sources.customers.key",
+        ],
+    ),
+    "text in a numeric column": (
+        _text_in_numbers,
+        ["usage: 9", "'data_gb: not a number' (", " GB'"],
+    ),
+    "unknown categories": (
+        _unknown_contracts,
+        ["customers: 2", "contract: not in ['month-to-month'", "'weekly'"],
+    ),
+    "a rule that fails the run": (
+        _total_below_a_month,
+        [
+            "sources.customers.rules.total covers a month (fail): 2 rows",
+            "total_charges >= monthly_charges broken: '10.0 vs 90.0'",
+        ],
+    ),
+}
 
-@pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_bad_data_stops_the_run_with_a_clear_message(
-    project_copy: Path, case: str
-) -> None:
-    corrupt, expected = CASES[case]
+
+@pytest.mark.parametrize("case", GATE_CASES, ids=list(GATE_CASES))
+def test_bad_data_stops_the_run_at_its_gate(project_copy: Path, case: str) -> None:
+    corrupt, expected = GATE_CASES[case]
     corrupt(project_copy)
 
     with pytest.raises(DataValidationError) as error:
@@ -133,7 +184,40 @@ def test_bad_data_stops_the_run_with_a_clear_message(
     message = str(error.value)
     for fragment in expected:
         assert fragment in message
-    assert "Nothing was written" in message
+    assert "great_expectations" not in message and "list index" not in message
+
+
+@pytest.mark.parametrize("case", CONTRACT_CASES, ids=list(CONTRACT_CASES))
+def test_bad_data_the_contract_refuses_stops_the_run(
+    project_copy: Path, case: str
+) -> None:
+    corrupt, expected = CONTRACT_CASES[case]
+    corrupt(project_copy)
+
+    with pytest.raises(ContractError) as error:
+        run_session(project_copy, pipeline_names=["data_engineering"])
+
+    message = str(error.value)
+    for fragment in expected:
+        assert fragment in message
+
+
+def test_out_of_range_values_are_quarantined_with_their_reason(
+    project_copy: Path,
+) -> None:
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[:2, "monthly_charges"] = "5000"
+        return frame
+
+    _edit_customers(project_copy, edit)
+
+    run_session(project_copy, pipeline_names=["data_engineering"])
+
+    (path,) = (project_copy / "data/02_intermediate/quarantine").glob(
+        "customers.parquet/*/*"
+    )
+    reasons = pd.read_parquet(path)["quarantine_reason"]
+    assert reasons.str.contains("monthly_charges: above 1000: '5000'").sum() >= 2
 
 
 def _fingerprints(project: Path) -> dict[str, str]:
@@ -147,13 +231,13 @@ def _fingerprints(project: Path) -> dict[str, str]:
 
 # The dataset whose gate fails, then everything downstream of it.
 NOT_WRITTEN = {
-    "values out of range": (
+    "too many missing values": (
         "02_intermediate/customers.parquet",
         "03_primary",
         "04_feature",
         "05_model_input",
     ),
-    "single-class target": ("03_primary", "04_feature", "05_model_input"),
+    "single-class target": ("05_model_input",),
 }
 
 
@@ -162,7 +246,7 @@ def test_a_failed_gate_leaves_earlier_outputs_intact(
     project_copy: Path, case: str
 ) -> None:
     run_session(project_copy, pipeline_names=["data_engineering"])
-    corrupt, _ = CASES[case]
+    corrupt, _ = GATE_CASES[case]
     corrupt(project_copy)
     before = _fingerprints(project_copy)
 
@@ -176,7 +260,7 @@ def test_a_failed_gate_leaves_earlier_outputs_intact(
 
 
 def test_the_failed_result_is_saved_for_inspection(project_copy: Path) -> None:
-    _charges_out_of_range(project_copy)
+    _many_missing_ages(project_copy)
 
     with pytest.raises(DataValidationError):
         run_session(project_copy, pipeline_names=["data_engineering"])
@@ -204,6 +288,6 @@ def test_inference_applies_the_same_gates_without_the_label(project_copy: Path) 
         run_session(project_copy, pipeline_names=["inference"])
 
     message = str(error.value)
-    assert "inference_customers_raw' on load" in message
-    assert "missing columns ['region']" in message
+    assert "inference.customers_raw' on load" in message
+    assert "['region'] declared in sources.customers.columns" in message
     assert not (project_copy / "data/07_model_output/inference").exists()

@@ -27,8 +27,9 @@ class GateFailedError(DataValidationError):
 
     def __str__(self) -> str:
         return (
-            f"{super().__str__()}\nNothing was written. Rules: "
-            f"conf/<env>/expectations/{self.suite}.yml; full result: dataset "
+            f"{super().__str__()}\nNothing was written. Each rule names its source: a "
+            "field of the contract (conf/<env>/contract.yml) or a hand-written suite "
+            f"(conf/<env>/expectations/{self.suite}.yml). Full result: dataset "
             f"'{self.suite}_validation' (data/08_reporting/validation/ by default)"
         )
 
@@ -44,7 +45,7 @@ class GXValidator:
           options: {suite: customers_intermediate}
 
     ``without_target: true`` applies the same suite to unlabelled data (rows to
-    score): the rules on the schema's target are left out.
+    score): the rules on the target are left out.
     """
 
     def __init__(self, suite: str, without_target: bool = False) -> None:
@@ -59,10 +60,13 @@ class GXValidator:
                 sample of offending values (with the row's id where there is one).
         """
         session = current()
+        _require_columns(
+            self.suite, session.rules(self.suite, self.without_target), data
+        )
         result = session.validate(self.suite, data, self.without_target)
         if result.success:
             return data
-        id_column = session.schema.id if session.schema else None
+        id_column = session.contract.table.ids[0] if session.contract else None
         failures = [
             _failure(item, data, id_column)
             for item in result.results
@@ -74,6 +78,31 @@ class GXValidator:
         return (
             f"GXValidator(suite={self.suite!r}, without_target={self.without_target})"
         )
+
+
+def _require_columns(suite: str, rules: list[Any], data: pd.DataFrame) -> None:
+    """Name a missing column and where it was declared, before GX trips over it."""
+    present = [str(c) for c in data.columns]
+    for _, kwargs, source in rules:
+        named = list(kwargs.get("column_set") or []) + [
+            kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs
+        ]
+        named += list(kwargs.get("column_list") or [])
+        missing = [c for c in named if c not in present]
+        if missing:
+            raise DataValidationError(
+                f"{suite}: column(s) {missing} declared in {_where(source)} "
+                f"are missing; present: {present}",
+                validator=f"GXValidator(suite='{suite}')",
+                failures=[],
+            )
+
+
+def _where(source: str) -> str:
+    """A hand-written suite's file, or a contract field and the contract's file."""
+    if source.startswith("conf/"):
+        return source
+    return f"{source} (conf/<env>/contract.yml)"
 
 
 def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailure:
@@ -103,9 +132,10 @@ def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailu
     error = _exception_message(item.exception_info)
     if error:
         observed = f"error: {error}"
+    source = (config.meta or {}).get("source", "?")
     return CheckFailure(
         message=f"{config.type} failed: {observed}",
-        check=f"{config.type}({arguments}) -> {observed}",
+        check=f"{config.type}({arguments}) [{source}] -> {observed}",
         column=", ".join(map(str, columns)) or None,
         failure_count=max(count, 1),
         failure_examples=examples,

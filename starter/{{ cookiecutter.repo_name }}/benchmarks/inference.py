@@ -1,4 +1,4 @@
-"""Section 5: the logged MLflow model scoring raw customer-table rows in-process (1,
+"""Section 5: the logged MLflow model scoring raw primary-table rows in-process (1,
 100 and 100,000 rows), and behind `mlflow models serve` on 127.0.0.1 (single rows)."""
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def _last_logged_model(project: Path) -> str:
 
 
 def _raw_rows(project: Path) -> pd.DataFrame:
-    """Customer-table rows as an export sends them: every value as text, blank if missing."""
-    path = sorted((project / "data/03_primary/customer_table.parquet").glob("*/*"))[-1]
+    """Primary-table rows as an export sends them: every value as text, blank if missing."""
+    path = sorted((project / "data/03_primary/primary_table.parquet").glob("*/*"))[-1]
     frame = pd.read_parquet(path).drop(columns="churned")
     return frame.astype(str).where(frame.notna(), "")
 

@@ -122,6 +122,19 @@ def column_pair_values_a_to_be_greater_than_b(
     return bool(passed.all())
 
 
+def column_unique_value_count_to_be_between(
+    frame: pd.DataFrame,
+    column: str,
+    min_value: int | None = None,
+    max_value: int | None = None,
+) -> bool:
+    """The number of distinct non-missing values within bounds."""
+    count = _present(frame, column).nunique()
+    return (min_value is None or count >= min_value) and (
+        max_value is None or count <= max_value
+    )
+
+
 CHECKS: dict[str, Callable[..., bool]] = {
     f"expect_{function.__name__}": function
     for function in (
@@ -137,11 +150,12 @@ CHECKS: dict[str, Callable[..., bool]] = {
         column_values_to_be_in_type_list,
         column_values_to_be_of_type,
         column_pair_values_a_to_be_greater_than_b,
+        column_unique_value_count_to_be_between,
     )
 }
 
 
-def validate(frame: pd.DataFrame, rules: list[tuple[str, dict[str, Any]]]) -> bool:
+def validate(frame: pd.DataFrame, rules: list[tuple[str, dict[str, Any], str]]) -> bool:
     """Whether every rule holds; each one is evaluated (no short cut), like a gate."""
-    outcomes = [CHECKS[kind](frame, **kwargs) for kind, kwargs in rules]
+    outcomes = [CHECKS[kind](frame, **kwargs) for kind, kwargs, _ in rules]
     return all(outcomes)

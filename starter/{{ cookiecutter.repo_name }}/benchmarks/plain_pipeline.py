@@ -20,12 +20,13 @@ from typing import Any
 import pandas as pd
 import torch
 
+from {{ cookiecutter.python_package }}.contract import Contract, clean
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import (
-    clean_source,
+    SplitParams,
     engineer_features,
     split_dataset,
 )
-from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import build_customer_table
+from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import build_primary_table
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     choose_threshold,
     evaluate_baselines,
@@ -39,8 +40,6 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
 )
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 
-SOURCES = ("customers", "usage", "tickets")
-
 
 def log(message: str) -> None:
     """One timestamped line, as benchmarks/logging.yml formats Kedro's."""
@@ -49,28 +48,26 @@ def log(message: str) -> None:
 
 def run(spec: dict[str, Any], out: Path) -> None:
     """Raw sources in, every layer, the model, metrics and plots out."""
-    params, de = spec["parameters"], spec["parameters"]["data_engineering"]
-    schema, as_of = de["schema"], de["as_of_date"]
+    params = spec["parameters"]
+    schema = Contract.model_validate(params["contract"])
+    split = SplitParams.model_validate(params["data_engineering"]["split"])
     saved = _Saver(out)
     log("Loading raw sources")
-    clean = {}
-    for source in SOURCES:
+    tables = {}
+    for source in schema.sources:
         raw = load_raw(spec["raw"][source])
-        clean[source], quarantine = clean_source(raw, de["sources"][source], as_of)
-        saved.frame(f"{source}_intermediate", clean[source])
+        tables[source], quarantine = clean(raw, schema, source)
+        quarantine = quarantine.reset_index(drop=True)
+        saved.frame(f"{source}_intermediate", tables[source])
         saved.frame(f"{source}_quarantine", quarantine)
         log(f"Completed node: clean_{source}_node")
-    primary = build_customer_table(
-        clean["customers"],
-        de["primary"],
-        usage=clean["usage"],
-        tickets=clean["tickets"],
-    )
-    saved.frame("customer_table_primary", primary)
-    log("Completed node: build_customer_table_node")
-    features = saved.frame("features", engineer_features(primary, schema, as_of))
+    events = {name: tables[name] for name in schema.events}
+    primary = build_primary_table(tables[schema.entity_name], schema, **events)
+    saved.frame("primary_table", primary)
+    log("Completed node: build_primary_table_node")
+    features = saved.frame("features", engineer_features(primary, schema))
     log("Completed node: engineer_features_node")
-    train, validation, test = split_dataset(features, schema, de["split"])
+    train, validation, test = split_dataset(features, schema, split)
     for name, frame in (("train", train), ("validation", validation), ("test", test)):
         saved.frame(f"{name}_set", frame)
     log("Completed node: split_dataset_node")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from kedro.framework.project import configure_project
 
 from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
@@ -15,6 +16,7 @@ def _mermaid_ids(markdown: str) -> set[str]:
     return set(re.findall(r"^\s+(\w+)(?:\[|\(\[)", diagram, flags=re.MULTILINE))
 
 
+@pytest.mark.usefixtures("active_contract")
 def test_architecture_dag_names_every_node_and_dataset() -> None:
     configure_project("{{ cookiecutter.python_package }}")
     pipeline = register_pipelines()["__default__"]

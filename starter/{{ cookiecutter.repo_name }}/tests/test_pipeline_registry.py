@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from kedro.config import OmegaConfigLoader
 from kedro.framework.project import configure_project
+from kedro.io.catalog_config_resolver import CatalogConfigResolver
 from kedro.validation import ValidatorSpec
 
 from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
+
+pytestmark = pytest.mark.usefixtures("active_contract")
 
 
 def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> None:
@@ -23,7 +27,7 @@ def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> Non
     } <= set(pipelines)
     default_nodes = {node.name for node in pipelines["__default__"].nodes}
     assert "generate_raw_data_node" not in default_nodes
-    assert not [name for name in default_nodes if name.startswith("inference_")]
+    assert not [name for name in default_nodes if name.startswith("inference")]
     for name in ("data_engineering", "model_engineering", "evaluation"):
         assert {node.name for node in pipelines[name].nodes} <= default_nodes
 
@@ -32,15 +36,18 @@ def test_every_gate_is_tagged_on_the_node_where_it_fires(
     config: OmegaConfigLoader,
 ) -> None:
     configure_project("{{ cookiecutter.python_package }}")
-    catalog = config["catalog"]
+    resolver = CatalogConfigResolver(config["catalog"])
+    pipelines = register_pipelines()
+    nodes = pipelines["__default__"].nodes + pipelines["inference"].nodes
+    names = {name for node in nodes for name in node.inputs + node.outputs}
+    entries = {name: resolver.resolve_pattern(name) for name in names}
     gates = {
         name: ValidatorSpec.from_dataset_config(name, entry["validator"])
-        for name, entry in catalog.items()
+        for name, entry in entries.items()
         if "validator" in entry
     }
-
-    pipelines = register_pipelines()
-    for node in pipelines["__default__"].nodes + pipelines["inference"].nodes:
+    assert {"customers_intermediate", "inference.usage_intermediate"} <= set(gates)
+    for node in nodes:
         expected = {
             f"gate.{gates[name].options['suite']}"
             for name in node.inputs

@@ -20,7 +20,7 @@ from {{ cookiecutter.python_package }}.schema import DatasetSchema
 @pytest.fixture
 def small_schema() -> DatasetSchema:
     return DatasetSchema(
-        id="id",
+        ids=["id"],
         target="label",
         classes=["no", "yes"],
         numeric=["x", "gappy"],

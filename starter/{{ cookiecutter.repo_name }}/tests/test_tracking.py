@@ -57,6 +57,7 @@ def test_plots_reports_model_and_gate_results_are_artifacts(tracked) -> None:
         "evaluation_metrics.json",
         "training_history.json",
         "run_manifest.json",
+        "contract.json",
     } <= names("reports")
     assert {"model.pt", "preprocessing.json", "decision_threshold.json"} <= names(
         "model"
@@ -74,6 +75,7 @@ def test_run_manifest_pins_code_data_and_seeds(tracked) -> None:
     assert set(manifest["inputs"]) == {"customers_raw", "usage_raw", "tickets_raw"}
     assert all(len(item["sha256"]) == 64 for item in manifest["inputs"].values())
     assert manifest["seeds"]["model_engineering.training.seed"] == 0
+    assert manifest["seeds"]["data_engineering.split.seed"] == 42
     assert manifest["packages"]["torch"].startswith("2.")
     assert manifest["hardware"]["cpu_count"] >= 1
 

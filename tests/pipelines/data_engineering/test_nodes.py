@@ -1,27 +1,23 @@
-"""Unit tests of the data-engineering nodes on frames built in the test."""
+"""Unit tests of the data-engineering nodes on frames built in the test, with the
+fixture's contract (the churn example)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from ml_template.contract import QUARANTINE_REASON, Contract
 from ml_template.pipelines.data_engineering.nodes import (
-    QUARANTINE_REASON,
-    clean_source,
+    SplitParams,
     engineer_features,
+    source_cleaner,
     split_dataset,
 )
-from ml_template.pipelines.data_engineering.primary import build_customer_table
+from ml_template.pipelines.data_engineering.primary import build_primary_table
+from tests.conftest import toy_contract
 
-AS_OF = "2026-06-30"
-
-
-@pytest.fixture
-def customers_spec(de_params: dict[str, Any]) -> dict[str, Any]:
-    return de_params["sources"]["customers"]
+SPLIT = SplitParams(validation_fraction=0.15, test_fraction=0.15, seed=42)
 
 
 def _customers_raw(**overrides: list[str]) -> pd.DataFrame:
@@ -30,9 +26,9 @@ def _customers_raw(**overrides: list[str]) -> pd.DataFrame:
         "signup_date": ["2024-01-15", "2025-03-01", "2023-07-09"],
         "age": [" 34 ", "", "61"],
         "region": ["North", "  south ", "EAST"],
-        "plan": ["basic", "Premium", "legacy-gold"],
+        "plan": ["basic", "Premium", "standard"],
         "contract": ["Month-To-Month", "one year", "TWO-YEAR"],
-        "payment_method": ["credit-card", "electronic-check", "crypto"],
+        "payment_method": ["credit-card", "electronic-check", "mailed check"],
         "paperless_billing": ["yes", "No", "YES"],
         "tenure_months": ["29", "15", "35"],
         "monthly_charges": [" 30.50", "  ", "95.1 "],
@@ -43,8 +39,26 @@ def _customers_raw(**overrides: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype="str")
 
 
-def test_clean_source_types_and_tidies_text(customers_spec: dict[str, Any]) -> None:
-    clean, quarantine = clean_source(_customers_raw(), customers_spec, AS_OF)
+def _clean(contract: Contract, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    relaxed = contract.model_copy(
+        update={
+            "sources": {
+                **contract.sources,
+                "customers": contract.sources["customers"].model_copy(
+                    update={"max_quarantined": 1.0}
+                ),
+            }
+        }
+    )
+    return source_cleaner("customers")(raw, relaxed)
+
+
+def test_the_cleaning_node_is_named_for_its_source() -> None:
+    assert source_cleaner("customers").__name__ == "clean_customers"
+
+
+def test_clean_types_and_tidies_text(contract: Contract) -> None:
+    clean, quarantine = _clean(contract, _customers_raw())
 
     assert quarantine.empty
     assert clean["monthly_charges"].tolist()[0] == 30.5
@@ -57,18 +71,20 @@ def test_clean_source_types_and_tidies_text(customers_spec: dict[str, Any]) -> N
     assert clean["signup_date"].dtype.kind == "M"
 
 
-def test_clean_source_sets_unknown_categories_to_missing(
-    customers_spec: dict[str, Any],
+def test_clean_quarantines_unknown_categories_with_the_value(
+    contract: Contract,
 ) -> None:
-    clean, _ = clean_source(_customers_raw(), customers_spec, AS_OF)
+    raw = _customers_raw(plan=["basic", "Premium", "legacy-gold"])
 
-    assert clean["plan"].isna().tolist() == [False, False, True]
-    assert clean["payment_method"].isna().tolist() == [False, False, True]
+    clean, quarantine = _clean(contract, raw)
+
+    assert len(clean) == 2
+    assert quarantine[QUARANTINE_REASON].tolist() == [
+        "plan: not in ['basic', 'standard', 'premium']: 'legacy-gold'"
+    ]
 
 
-def test_clean_source_quarantines_invalid_rows_with_every_reason(
-    customers_spec: dict[str, Any],
-) -> None:
+def test_clean_quarantines_invalid_rows_with_every_reason(contract: Contract) -> None:
     raw = _customers_raw(
         age=["150", "40", "33"],
         tenure_months=["-3", "12", "5"],
@@ -76,58 +92,51 @@ def test_clean_source_quarantines_invalid_rows_with_every_reason(
         churned=["no", "yes", ""],
     )
 
-    clean, quarantine = clean_source(raw, customers_spec, AS_OF)
+    clean, quarantine = _clean(contract, raw)
 
     assert clean.empty
     reasons = dict(
         zip(quarantine["customer_id"], quarantine[QUARANTINE_REASON], strict=True)
     )
     assert reasons == {
-        "C0000001": "age outside 18-110; negative tenure",
-        "C0000002": "signup after snapshot",
-        "C0000003": "missing churned",
+        "C0000001": "age: above 110: '150'; tenure_months: below 0: '-3'",
+        "C0000002": "signup_date: above as_of: '2027-01-01'",
+        "C0000003": "churned: missing",
     }
     # Quarantined rows are kept as received.
     assert quarantine["age"].tolist()[0] == "150"
 
 
-def test_clean_source_keeps_the_first_of_duplicated_ids(
-    customers_spec: dict[str, Any],
-) -> None:
+def test_clean_keeps_the_first_of_duplicated_ids(contract: Contract) -> None:
     raw = _customers_raw(customer_id=["C0000001", "C0000001", "C0000003"])
 
-    clean, quarantine = clean_source(raw, customers_spec, AS_OF)
+    clean, quarantine = _clean(contract, raw)
 
     assert clean["customer_id"].tolist() == ["C0000001", "C0000003"]
     assert clean["region"].tolist()[0] == "north"
-    assert quarantine[QUARANTINE_REASON].tolist() == ["duplicate customer_id"]
+    assert quarantine[QUARANTINE_REASON].tolist() == ["duplicate key customer_id"]
 
 
-def test_clean_source_prefers_a_valid_duplicate_over_an_invalid_one(
-    customers_spec: dict[str, Any],
+def test_clean_prefers_a_valid_duplicate_over_an_invalid_one(
+    contract: Contract,
 ) -> None:
     raw = _customers_raw(customer_id=["C0000001", "C0000001", "C0000003"])
     raw.loc[0, "tenure_months"] = "-1"
 
-    clean, quarantine = clean_source(raw, customers_spec, AS_OF)
+    clean, quarantine = _clean(contract, raw)
 
     assert clean["customer_id"].tolist() == ["C0000001", "C0000003"]
     assert clean["tenure_months"].tolist()[0] == 15
-    assert quarantine[QUARANTINE_REASON].tolist() == ["negative tenure"]
+    assert quarantine[QUARANTINE_REASON].tolist() == ["tenure_months: below 0: '-1'"]
 
 
-def test_clean_source_does_not_change_its_input(customers_spec: dict[str, Any]) -> None:
-    raw = _customers_raw()
-    before = raw.copy()
+def test_clean_fails_when_total_charges_do_not_cover_a_month(
+    contract: Contract,
+) -> None:
+    raw = _customers_raw(total_charges=["10", "1400", "3400.2"])
 
-    clean_source(raw, customers_spec, AS_OF)
-
-    pd.testing.assert_frame_equal(raw, before)
-
-
-def test_clean_source_rejects_a_malformed_spec() -> None:
-    with pytest.raises(ValueError, match="quarantine_rules"):
-        clean_source(_customers_raw(), {"quarantine_rules": {}}, AS_OF)
+    with pytest.raises(ValueError, match=r"rules\.total covers a month"):
+        _clean(contract, raw)
 
 
 def _usage() -> pd.DataFrame:
@@ -145,9 +154,7 @@ def _usage() -> pd.DataFrame:
     )
 
 
-def test_build_customer_table_aggregates_usage_and_tickets(
-    de_params: dict[str, Any],
-) -> None:
+def test_build_primary_table_aggregates_usage_and_tickets(contract: Contract) -> None:
     customers = pd.DataFrame({"customer_id": ["A", "B"], "age": [30.0, 40.0]})
     tickets = pd.DataFrame(
         {
@@ -158,8 +165,8 @@ def test_build_customer_table_aggregates_usage_and_tickets(
         }
     )
 
-    table = build_customer_table(
-        customers, de_params["primary"], usage=_usage(), tickets=tickets
+    table = build_primary_table(
+        customers, contract, usage=_usage(), tickets=tickets
     ).set_index("customer_id")
 
     assert table.index.tolist() == ["A", "B"]  # unknown customer X dropped
@@ -173,21 +180,27 @@ def test_build_customer_table_aggregates_usage_and_tickets(
     assert np.isnan(table.loc["B", "avg_data_gb"])
 
 
-def test_build_customer_table_names_sources_missing_from_the_join(
-    de_params: dict[str, Any],
+def test_build_primary_table_names_sources_missing_from_the_join(
+    contract: Contract,
 ) -> None:
     customers = pd.DataFrame({"customer_id": ["A"]})
 
-    with pytest.raises(ValueError, match=r"names \['tickets', 'usage'\] but the node"):
-        build_customer_table(customers, de_params["primary"], usage=_usage())
+    with pytest.raises(ValueError, match=r"event sources \['tickets', 'usage'\]"):
+        build_primary_table(customers, contract, usage=_usage())
 
 
-def test_engineer_features_adds_date_ages(de_params: dict[str, Any]) -> None:
+def test_a_flat_table_is_its_own_primary_table() -> None:
+    rows = pd.DataFrame({"id": ["a"], "x": [1.0]})
+
+    pd.testing.assert_frame_equal(build_primary_table(rows, toy_contract()), rows)
+
+
+def test_engineer_features_adds_date_ages(contract: Contract) -> None:
     primary = pd.DataFrame(
         {"signup_date": pd.to_datetime(["2026-06-20", "2025-06-30"])}
     )
 
-    features = engineer_features(primary, de_params["schema"], AS_OF)
+    features = engineer_features(primary, contract)
 
     assert features["signup_date_age_days"].tolist() == [10.0, 365.0]
     assert "signup_date_age_days" not in primary
@@ -204,14 +217,10 @@ def _features(n: int, positive_rate: float) -> pd.DataFrame:
     )
 
 
-def test_split_dataset_is_stratified_disjoint_and_complete(
-    de_params: dict[str, Any],
-) -> None:
+def test_split_dataset_is_stratified_disjoint_and_complete(contract: Contract) -> None:
     features = _features(2000, 0.2)
 
-    train, validation, test = split_dataset(
-        features, de_params["schema"], de_params["split"]
-    )
+    train, validation, test = split_dataset(features, contract, SPLIT)
 
     assert (len(train), len(validation), len(test)) == (1400, 300, 300)
     ids = [set(part["customer_id"]) for part in (train, validation, test)]
@@ -222,31 +231,32 @@ def test_split_dataset_is_stratified_disjoint_and_complete(
         assert (part["churned"] == "yes").mean() == pytest.approx(overall, abs=0.01)
 
 
-def test_split_dataset_is_deterministic_and_seeded(de_params: dict[str, Any]) -> None:
+def test_split_dataset_is_deterministic_and_seeded(contract: Contract) -> None:
     features = _features(500, 0.3)
-    split = de_params["split"]
 
-    first = split_dataset(features, de_params["schema"], split)
-    again = split_dataset(features, de_params["schema"], split)
-    other = split_dataset(
-        features, de_params["schema"], {**split, "seed": split["seed"] + 1}
-    )
+    first = split_dataset(features, contract, SPLIT)
+    again = split_dataset(features, contract, SPLIT)
+    other = split_dataset(features, contract, SPLIT.model_copy(update={"seed": 43}))
 
     for a, b in zip(first, again, strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert set(first[2]["customer_id"]) != set(other[2]["customer_id"])
 
 
-def test_split_dataset_supports_multiclass_targets(de_params: dict[str, Any]) -> None:
-    features = _features(900, 0.0).assign(
-        churned=np.repeat(["low", "mid", "high"], 300)
+def test_split_dataset_supports_multiclass_targets() -> None:
+    features = pd.DataFrame(
+        {
+            "id": [f"r{i}" for i in range(900)],
+            "label": np.repeat(["low", "mid", "high"], 300),
+        }
     )
-    schema = {**de_params["schema"], "classes": ["low", "mid", "high"]}
 
-    train, validation, test = split_dataset(features, schema, de_params["split"])
+    train, validation, test = split_dataset(
+        features, toy_contract(["low", "mid", "high"]), SPLIT
+    )
 
     for part in (train, validation, test):
-        shares = part["churned"].value_counts(normalize=True)
+        shares = part["label"].value_counts(normalize=True)
         assert shares.to_dict() == pytest.approx(
             {"low": 1 / 3, "mid": 1 / 3, "high": 1 / 3}
         )

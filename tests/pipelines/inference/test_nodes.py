@@ -1,58 +1,28 @@
-"""Inference nodes: unlabelled cleaning and predictions with the decision threshold."""
+"""Inference nodes: rows to score checked by the contract, predictions by threshold."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from ml_template.contract import Contract
 from ml_template.errors import MalformedRowsError
-from ml_template.pipelines.inference.nodes import (
-    clean_unlabelled_source,
-    predict,
-    prepare_rows,
-)
+from ml_template.pipelines.inference.nodes import predict, prepare_rows
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from tests.conftest import TOY_PARAMS, TOY_SCHEMA, toy_split
+from tests.conftest import TOY_PARAMS, toy_contract, toy_split
 
-
-def test_clean_unlabelled_source_needs_no_label(de_params: dict[str, Any]) -> None:
-    raw = pd.DataFrame(
-        {
-            "customer_id": ["C0900001", "C0900002"],
-            "signup_date": ["2024-01-15", "2025-03-01"],
-            "age": ["34", "40"],
-            "region": ["North", "south"],
-            "plan": ["basic", "premium"],
-            "contract": ["one year", "two-year"],
-            "payment_method": ["credit-card", "crypto"],
-            "paperless_billing": ["yes", "no"],
-            "tenure_months": ["29", "-1"],
-            "monthly_charges": ["30.5", ""],
-            "total_charges": ["900", "1400"],
-        },
-        dtype="str",
-    )
-
-    clean, quarantine = clean_unlabelled_source(
-        raw, de_params["sources"]["customers"], de_params["schema"], "2026-06-30"
-    )
-
-    assert clean["customer_id"].tolist() == ["C0900001"]
-    assert clean["contract"].tolist() == ["one-year"]
-    assert quarantine["quarantine_reason"].tolist() == ["negative tenure"]
+TOY = toy_contract()
 
 
 def test_predict_labels_with_the_decision_threshold() -> None:
     train, validation = toy_split(600, 0), toy_split(200, 1)
-    preprocessing = fit_preprocessing(train, TOY_SCHEMA)
-    model, _ = train_model(train, validation, preprocessing, TOY_SCHEMA, TOY_PARAMS)
+    preprocessing = fit_preprocessing(train, TOY)
+    model, _ = train_model(train, validation, preprocessing, TOY, TOY_PARAMS)
     rows = validation.drop(columns="label")
 
-    strict = predict(rows, model, preprocessing, {"threshold": 0.9}, TOY_SCHEMA)
-    lenient = predict(rows, model, preprocessing, {"threshold": 0.1}, TOY_SCHEMA)
+    strict = predict(rows, model, preprocessing, {"threshold": 0.9}, TOY)
+    lenient = predict(rows, model, preprocessing, {"threshold": 0.1}, TOY)
 
     assert list(strict.columns) == [
         "id",
@@ -68,47 +38,93 @@ def test_predict_labels_with_the_decision_threshold() -> None:
     assert (strict["predicted_label"] == expected).all()
 
 
-def _table_rows(schema: dict[str, Any]) -> pd.DataFrame:
-    columns = [
-        schema["id"],
-        *schema["numeric"],
-        *schema["categorical"],
-        *schema["date"],
-    ]
-    row = dict.fromkeys(columns, "1")
-    row.update(
-        {schema["id"]: "C1", "contract": " One Year ", "signup_date": "2025-01-01"}
+def _table_rows(contract: Contract) -> pd.DataFrame:
+    row = {
+        "customer_id": "C0000001",
+        "signup_date": "2025-01-01",
+        "age": "40",
+        "region": "North",
+        "plan": "basic",
+        "contract": " One Year ",
+        "payment_method": "credit-card",
+        "paperless_billing": "yes",
+        "tenure_months": "12",
+        "monthly_charges": "30",
+        "total_charges": "360",
+    }
+    aggregates = [c for s in contract.events.values() for c in s.join.outputs]
+    row |= dict.fromkeys(aggregates, "1.5")
+    return pd.DataFrame(
+        [row, {**row, "customer_id": "C0000002", "age": "", "n_tickets": ""}],
+        dtype="str",
     )
-    return pd.DataFrame([row, {**row, schema["id"]: "C2", "age": ""}], dtype="str")
 
 
-def test_prepare_rows_types_and_tidies(de_params: dict[str, Any]) -> None:
-    rows = _table_rows(de_params["schema"])
-
-    clean = prepare_rows(rows, de_params["schema"], "2026-06-30")
+def test_prepare_rows_types_and_tidies(contract: Contract) -> None:
+    clean = prepare_rows(_table_rows(contract), contract)
 
     assert clean["contract"].tolist() == ["one-year", "one-year"]
-    assert clean["age"].isna().tolist() == [
-        False,
-        True,
-    ]  # blank is missing, not an error
+    assert clean["age"].isna().tolist() == [False, True]  # blank is missing
     assert clean["signup_date"].dtype.kind == "M"
+    assert clean["avg_data_gb"].tolist() == [1.5, 1.5]
+    assert np.isnan(clean["n_tickets"][1])
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda f: f.drop(columns="plan"), r"lack the columns \['plan'\]"),
-        (lambda f: f.assign(age=["x", "2"]), r"'C1': age='x' is not readable"),
-        (lambda f: f.assign(signup_date=["2025-13-45", "2025-01-01"]), "signup_date="),
-        (lambda f: f.assign(customer_id=["C1", "C1"]), "duplicate customer_id"),
+        (lambda f: f.assign(colour="red"), r"unknown ones \['colour'\]"),
+        (lambda f: f.assign(age=["x", "2"]), r"row 0: age: not a number: 'x'"),
+        (lambda f: f.assign(age=["500", "40"]), r"row 0: age: above 110: '500'"),
+        (
+            lambda f: f.assign(tenure_months=["-1", "2"]),
+            r"tenure_months: below 0: '-1'",
+        ),
+        (lambda f: f.assign(plan=["gold", "basic"]), r"plan: not in \[.*\]: 'gold'"),
+        (lambda f: f.assign(signup_date=["2025-13-45", "2025-01-01"]), "not a date"),
+        (
+            lambda f: f.assign(monthly_charges=["inf", "1"]),
+            "not a finite number: 'inf'",
+        ),
+        (lambda f: f.assign(age=["1e308", "1"]), "age: too large for float32: '1e308'"),
+        (
+            lambda f: f.assign(avg_data_gb=["1e999", "1"]),
+            "avg_data_gb: not a finite number",
+        ),
+        (lambda f: f.assign(customer_id=["C0000001"] * 2), "duplicate"),
+        (lambda f: f.assign(total_charges=["1", "360"]), "total covers a month"),
     ],
-    ids=["missing column", "unreadable number", "unreadable date", "repeated id"],
+    ids=[
+        "missing column",
+        "unknown column",
+        "unreadable number",
+        "out of range",
+        "negative tenure",
+        "unknown category",
+        "unreadable date",
+        "infinite",
+        "overflowing",
+        "infinite aggregate",
+        "repeated id",
+        "broken row rule",
+    ],
 )
-def test_prepare_rows_refuses_malformed_rows(
-    de_params: dict[str, Any], change, message: str
+def test_prepare_rows_refuses_what_training_would_quarantine(
+    contract: Contract, change, message: str
 ) -> None:
     with pytest.raises(MalformedRowsError, match=message):
-        prepare_rows(
-            change(_table_rows(de_params["schema"])), de_params["schema"], "2026-06-30"
-        )
+        prepare_rows(change(_table_rows(contract)), contract)
+
+
+def test_prepare_rows_accepts_project_names_for_renamed_columns() -> None:
+    contract = toy_contract()
+    raw = contract.model_dump()
+    raw["sources"]["rows"]["columns"]["x"]["raw"] = "X value"
+    renamed = Contract.model_validate(raw)
+    rows = pd.DataFrame({"id": ["a"], "x": ["1"], "noise": ["0"], "colour": ["red"]})
+
+    assert prepare_rows(rows, renamed)["x"].tolist() == [1.0]
+    assert prepare_rows(rows.rename(columns={"x": "X value"}), renamed)[
+        "x"
+    ].tolist() == [1.0]

@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from ml_template.schema import parse_schema
 from ml_template.scoring import score
-from tests.conftest import TOY_PARAMS, TOY_SCHEMA, toy_split
+from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+
+TOY = toy_contract()
 
 
 def _train(
-    train: pd.DataFrame, validation: pd.DataFrame, schema=TOY_SCHEMA, params=TOY_PARAMS
+    train: pd.DataFrame, validation: pd.DataFrame, schema=TOY, params=TOY_PARAMS
 ):
     preprocessing = fit_preprocessing(train, schema)
     model, history = train_model(train, validation, preprocessing, schema, params)
@@ -23,7 +24,7 @@ def _train(
 def test_fit_preprocessing_uses_only_the_training_split() -> None:
     train = toy_split(200, 0)
 
-    preprocessing = fit_preprocessing(train, TOY_SCHEMA)
+    preprocessing = fit_preprocessing(train, TOY)
 
     assert preprocessing["means"][0] == pytest.approx(train["x"].mean())
     assert preprocessing["vocabularies"] == {"colour": ["blue", "red"]}
@@ -34,7 +35,7 @@ def test_training_learns_the_signal_and_stops_early() -> None:
 
     model, history, preprocessing = _train(train, validation)
 
-    probabilities = score(test, model, preprocessing, parse_schema(TOY_SCHEMA))
+    probabilities = score(test, model, preprocessing, TOY.table)
     accuracy = (
         (probabilities["probability_yes"] >= 0.5) == (test["label"] == "yes")
     ).mean()
@@ -50,7 +51,7 @@ def test_best_epoch_weights_are_restored() -> None:
 
     best = min(record["validation_loss"] for record in history)
     assert history[-1]["validation_loss"] > best  # the last epoch was not the best
-    predictions = score(validation, model, preprocessing, parse_schema(TOY_SCHEMA))
+    predictions = score(validation, model, preprocessing, TOY.table)
     target = (validation["label"] == "yes").to_numpy()
     p = predictions["probability_yes"].clip(1e-7, 1 - 1e-7).to_numpy()
     loss = -np.mean(target * np.log(p) + (1 - target) * np.log(1 - p))
@@ -66,7 +67,7 @@ def test_two_runs_give_identical_results() -> None:
     losses = [(r["train_loss"], r["validation_loss"]) for r in first_history]
     again_losses = [(r["train_loss"], r["validation_loss"]) for r in again_history]
     np.testing.assert_allclose(losses, again_losses, rtol=0, atol=1e-6)
-    schema = parse_schema(TOY_SCHEMA)
+    schema = TOY.table
     first = score(validation, first_model, preprocessing, schema)
     again = score(validation, again_model, preprocessing, schema)
     np.testing.assert_allclose(
@@ -76,12 +77,12 @@ def test_two_runs_give_identical_results() -> None:
 
 def test_multiclass_targets_train_with_one_logit_per_class() -> None:
     classes = ["low", "mid", "high"]
-    schema = {**TOY_SCHEMA, "classes": classes}
+    schema = toy_contract(classes)
     train, validation = toy_split(900, 0, classes), toy_split(300, 1, classes)
 
     model, _, preprocessing = _train(train, validation, schema)
 
-    predictions = score(validation, model, preprocessing, parse_schema(schema))
+    predictions = score(validation, model, preprocessing, schema.table)
     columns = [f"probability_{c}" for c in classes]
     assert model.config.n_outputs == 3
     np.testing.assert_allclose(predictions[columns].sum(axis=1), 1.0, atol=1e-5)

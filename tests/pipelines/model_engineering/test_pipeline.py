@@ -20,12 +20,12 @@ def test_model_engineering_trains_from_the_training_splits_only() -> None:
     assert pipeline.inputs() == {
         "train_set",
         "validation_set",
-        "params:data_engineering.schema",
+        "params:contract",
         "params:model_engineering",
     }
     assert pipeline.all_outputs() == {"preprocessing", "model", "training_history"}
     fit = next(node for node in pipeline.nodes if node.name == "fit_preprocessing_node")
-    assert fit.inputs == ["train_set", "params:data_engineering.schema"]
+    assert fit.inputs == ["train_set", "params:contract"]
 
 
 def test_only_evaluation_reads_the_test_split() -> None:

@@ -1,4 +1,4 @@
-"""Wiring of the data-engineering pipeline.
+"""Wiring of the data-engineering pipeline, one cleaning node per contract source.
 
 Great Expectations gates sit on catalog entries (``validator:`` in catalog.yml); the
 ``gate.<suite>`` tags mark the nodes where they fire so kedro-viz can highlight them.
@@ -8,55 +8,63 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
+from ml_template.contract import Contract
+from ml_template.contract.active import active_contract
 from ml_template.pipelines.data_engineering.nodes import (
-    clean_source,
     engineer_features,
+    source_cleaner,
     split_dataset,
 )
-from ml_template.pipelines.data_engineering.primary import build_customer_table
+from ml_template.pipelines.data_engineering.primary import build_primary_table
 
-_AS_OF = "params:data_engineering.as_of_date"
-_SCHEMA = "params:data_engineering.schema"
+CONTRACT = "params:contract"
 
 
-def _clean(source: str) -> Node:
-    return Node(
-        clean_source,
-        inputs=[f"{source}_raw", f"params:data_engineering.sources.{source}", _AS_OF],
-        outputs=[f"{source}_intermediate", f"{source}_quarantine"],
-        name=f"clean_{source}_node",
-        tags=[f"gate.{source}_raw", f"gate.{source}_intermediate"],
+def sources_to_primary(contract: Contract) -> Pipeline:
+    """Raw sources -> clean sources and quarantine -> the primary table."""
+    cleaning = [
+        Node(
+            source_cleaner(source),
+            inputs=[f"{source}_raw", CONTRACT],
+            outputs=[f"{source}_intermediate", f"{source}_quarantine"],
+            name=f"clean_{source}_node",
+            tags=[f"gate.{source}_raw", f"gate.{source}_intermediate"],
+        )
+        for source in contract.sources
+    ]
+    events = {source: f"{source}_intermediate" for source in contract.events}
+    return Pipeline(
+        [
+            *cleaning,
+            Node(
+                build_primary_table,
+                inputs={
+                    "entity": f"{contract.entity_name}_intermediate",
+                    "contract": CONTRACT,
+                    **events,
+                },
+                outputs="primary_table",
+                name="build_primary_table_node",
+                tags=["gate.primary_table"],
+            ),
+        ]
     )
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
-    """Create the data-engineering pipeline."""
+    """Create the data-engineering pipeline from the run's contract."""
     return Pipeline(
         [
-            _clean("customers"),
-            _clean("usage"),
-            _clean("tickets"),
-            Node(
-                build_customer_table,
-                inputs={
-                    "customers": "customers_intermediate",
-                    "usage": "usage_intermediate",
-                    "tickets": "tickets_intermediate",
-                    "primary": "params:data_engineering.primary",
-                },
-                outputs="customer_table_primary",
-                name="build_customer_table_node",
-                tags=["gate.customer_table_primary"],
-            ),
+            sources_to_primary(active_contract()),
             Node(
                 engineer_features,
-                inputs=["customer_table_primary", _SCHEMA, _AS_OF],
+                inputs=["primary_table", CONTRACT],
                 outputs="features",
                 name="engineer_features_node",
             ),
             Node(
                 split_dataset,
-                inputs=["features", _SCHEMA, "params:data_engineering.split"],
+                inputs=["features", CONTRACT, "params:data_engineering.split"],
                 outputs=["train_set", "validation_set", "test_set"],
                 name="split_dataset_node",
                 tags=["gate.train_set", "gate.validation_set", "gate.test_set"],

@@ -9,10 +9,11 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import OneHotEncoder
 
+from ml_template.contract import Contract
 from ml_template.metrics import best_f1_threshold, classification_metrics
 from ml_template.model import TabularMLP
 from ml_template.preprocessing import Preprocessor, encode_target, transform
-from ml_template.schema import DatasetSchema, parse_schema
+from ml_template.schema import DatasetSchema
 from ml_template.scoring import probability_columns, score
 
 
@@ -20,16 +21,16 @@ def predict_split(
     split: pd.DataFrame,
     model: TabularMLP,
     preprocessing: dict[str, Any],
-    schema: dict[str, Any],
+    contract: Contract,
 ) -> pd.DataFrame:
     """Class probabilities for every row of a split, next to its id and true label."""
-    contract = parse_schema(schema)
-    predictions = score(split, model, preprocessing, contract)
-    return predictions.assign(**{contract.target: split[contract.target].to_numpy()})
+    table = contract.table
+    predictions = score(split, model, preprocessing, table)
+    return predictions.assign(**{table.target: split[table.target].to_numpy()})
 
 
 def choose_threshold(
-    validation_predictions: pd.DataFrame, schema: dict[str, Any]
+    validation_predictions: pd.DataFrame, contract: Contract
 ) -> dict[str, float | None]:
     """The decision rule: the positive-class threshold maximising validation F1.
 
@@ -37,10 +38,10 @@ def choose_threshold(
         ``{"threshold": t}`` for a binary target; ``{"threshold": None}`` (the most
         probable class wins) otherwise.
     """
-    contract = parse_schema(schema)
-    if not contract.is_binary:
+    table = contract.table
+    if not table.is_binary:
         return {"threshold": None}
-    target, probabilities = _target_and_probabilities(validation_predictions, contract)
+    target, probabilities = _target_and_probabilities(validation_predictions, table)
     return {"threshold": best_f1_threshold(target, probabilities[:, 1])}
 
 
@@ -48,7 +49,7 @@ def evaluate_baselines(
     train_set: pd.DataFrame,
     test_set: pd.DataFrame,
     preprocessing: dict[str, Any],
-    schema: dict[str, Any],
+    contract: Contract,
     params: dict[str, Any],
 ) -> dict[str, dict[str, float]]:
     """Metrics on the test split of two baselines fitted on the training split.
@@ -57,13 +58,11 @@ def evaluate_baselines(
     logistic regression on the same preprocessed inputs, categories one-hot encoded.
     Both decide by the most probable class.
     """
-    contract = parse_schema(schema)
+    table = contract.table
     preprocessor = Preprocessor.from_dict(preprocessing)
-    train_target = encode_target(train_set, contract)
-    test_target = encode_target(test_set, contract)
-    prior = np.bincount(train_target, minlength=len(contract.classes)) / len(
-        train_target
-    )
+    train_target = encode_target(train_set, table)
+    test_target = encode_target(test_set, table)
+    prior = np.bincount(train_target, minlength=len(table.classes)) / len(train_target)
     encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     train_inputs = _linear_inputs(train_set, preprocessor, encoder, fit=True)
     logistic = LogisticRegression(**params["logistic_baseline"]).fit(
@@ -84,11 +83,11 @@ def evaluate_model(
     test_predictions: pd.DataFrame,
     decision: dict[str, float | None],
     baselines: dict[str, dict[str, float]],
-    schema: dict[str, Any],
+    contract: Contract,
 ) -> dict[str, Any]:
     """The model's test metrics, the threshold, and the baselines side by side."""
-    contract = parse_schema(schema)
-    target, probabilities = _target_and_probabilities(test_predictions, contract)
+    table = contract.table
+    target, probabilities = _target_and_probabilities(test_predictions, table)
     model = classification_metrics(target, probabilities, decision["threshold"])
     return {
         "model": model,
@@ -111,6 +110,8 @@ def _linear_inputs(
     frame: pd.DataFrame, preprocessor: Preprocessor, encoder: OneHotEncoder, fit: bool
 ) -> np.ndarray:
     numeric, categorical = transform(frame, preprocessor)
+    if categorical.shape[1] == 0:  # a table of numbers only
+        return numeric
     onehot = (
         encoder.fit_transform(categorical) if fit else encoder.transform(categorical)
     )

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import torch
 
+from ml_template.contract import Contract
 from ml_template.model import MLPConfig, TabularMLP, loss_function
 from ml_template.preprocessing import (
     Preprocessor,
@@ -14,30 +15,28 @@ from ml_template.preprocessing import (
     fit_preprocessor,
     transform,
 )
-from ml_template.schema import DatasetSchema, parse_schema
+from ml_template.schema import DatasetSchema
 from ml_template.training import TrainingParams, fit, resolve_device, to_batches
 
 
-def fit_preprocessing(
-    train_set: pd.DataFrame, schema: dict[str, Any]
-) -> dict[str, Any]:
+def fit_preprocessing(train_set: pd.DataFrame, contract: Contract) -> dict[str, Any]:
     """Learn imputation, scaling and category vocabularies from the training split.
 
     Args:
         train_set: The training split.
-        schema: The dataset contract.
+        contract: The data contract (the columns' roles).
 
     Returns:
         The fitted preprocessing as a JSON-able dict.
     """
-    return fit_preprocessor(train_set, parse_schema(schema)).to_dict()
+    return fit_preprocessor(train_set, contract.table).to_dict()
 
 
 def train_model(
     train_set: pd.DataFrame,
     validation_set: pd.DataFrame,
     preprocessing: dict[str, Any],
-    schema: dict[str, Any],
+    contract: Contract,
     params: dict[str, Any],
 ) -> tuple[TabularMLP, list[dict[str, float]]]:
     """Train the MLP with early stopping on the validation loss.
@@ -50,13 +49,13 @@ def train_model(
         train_set: The training split.
         validation_set: The validation split, for early stopping.
         preprocessing: The fitted preprocessing.
-        schema: The dataset contract.
+        contract: The data contract.
         params: ``model`` (network shape) and ``training`` (optimiser, loop) settings.
 
     Returns:
         The trained model (on the CPU) and the per-epoch training history.
     """
-    contract = parse_schema(schema)
+    table = contract.table
     preprocessor = Preprocessor.from_dict(preprocessing)
     training = TrainingParams.model_validate(params["training"])
     torch.manual_seed(training.seed)
@@ -65,15 +64,15 @@ def train_model(
     config = MLPConfig(
         n_numeric=preprocessor.n_numeric_inputs,
         cardinalities=preprocessor.cardinalities,
-        n_classes=len(contract.classes),
+        n_classes=len(table.classes),
         **params["model"],
     )
     model = TabularMLP(config).to(device)
     history = fit(
         model,
         loss_function(config),
-        _batches(train_set, preprocessor, contract, device),
-        _batches(validation_set, preprocessor, contract, device),
+        _batches(train_set, preprocessor, table, device),
+        _batches(validation_set, preprocessor, table, device),
         training,
     )
     return model.cpu().eval(), history

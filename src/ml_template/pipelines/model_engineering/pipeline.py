@@ -13,7 +13,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         [
             Node(
                 fit_preprocessing,
-                inputs=["train_set", "params:data_engineering.schema"],
+                inputs=["train_set", "params:contract"],
                 outputs="preprocessing",
                 name="fit_preprocessing_node",
             ),
@@ -23,7 +23,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "train_set",
                     "validation_set",
                     "preprocessing",
-                    "params:data_engineering.schema",
+                    "params:contract",
                     "params:model_engineering",
                 ],
                 outputs=["model", "training_history"],

@@ -27,11 +27,11 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 generate_new_customers,
-                inputs=["params:synthetic", "params:data_engineering.schema.target"],
+                inputs="params:synthetic",
                 outputs=[
-                    "inference_customers_raw",
-                    "inference_usage_raw",
-                    "inference_tickets_raw",
+                    "inference.customers_raw",
+                    "inference.usage_raw",
+                    "inference.tickets_raw",
                 ],
                 name="generate_new_customers_node",
             ),

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from kedro.framework.hooks import hook_impl
 
+from {{ cookiecutter.python_package }}.contract.active import activate as activate_contract
+from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.datasets import TorchModelDataset
 from {{ cookiecutter.python_package }}.manifest import build_manifest
-from {{ cookiecutter.python_package }}.schema import parse_schema
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate, current
 
 if TYPE_CHECKING:
@@ -33,22 +34,33 @@ def _active_run() -> Any:
     return mlflow.active_run()
 
 
-class ValidationHooks:
-    """Give the catalog's Great Expectations gates their suites, schema and reports."""
+def _extra_suites(context: KedroContext) -> dict[str, Any]:
+    """Hand-written suites of ``conf/<env>/expectations``, if there are any."""
+    from kedro.config import MissingConfigException  # noqa: PLC0415
 
-    @hook_impl
+    try:
+        return context.config_loader["expectations"]
+    except MissingConfigException:
+        return {}
+
+
+class ValidationHooks:
+    """Activate the run's contract; give the catalog's gates their rules and reports."""
+
+    @hook_impl(tryfirst=True)  # before anything builds pipelines (context.params does)
     def after_context_created(self, context: KedroContext) -> None:
-        """Open the run's validation session from ``conf/<env>/expectations``."""
-        params = context.params
-        settings = params.get("validation", {})
-        schema = params.get("data_engineering", {}).get("schema")
-        docs_dir = settings["data_docs_dir"] if params.get("build_data_docs") else None
+        """Activate the contract, then open the run's validation session."""
+        raw = context.config_loader["parameters"]
+        contract = parse_contract(raw.get("contract"))
+        activate_contract(contract)
+        settings = raw.get("validation", {})
+        docs = settings["data_docs_dir"] if raw.get("build_data_docs") else None
         activate(
             ValidationSession(
-                suites=context.config_loader["expectations"],
-                schema=parse_schema(schema) if schema else None,
+                contract=contract,
+                extras=_extra_suites(context),
                 sample_size=settings.get("sample_size", 5),
-                data_docs_dir=context.project_path / docs_dir if docs_dir else None,
+                data_docs_dir=context.project_path / docs if docs else None,
             )
         )
 
@@ -113,6 +125,9 @@ class TrackingHooks:
         import mlflow  # noqa: PLC0415
 
         mlflow.log_dict(manifest, "reports/run_manifest.json")
+        contract = self._params.get("contract")
+        if contract is not None:  # the params show it truncated; here it is whole
+            mlflow.log_dict(contract.model_dump(mode="json"), "reports/contract.json")
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any) -> None:

@@ -29,7 +29,7 @@ def register_pipelines() -> dict[str, Pipeline]:
 
     ``__default__`` (also ``training``) trains and evaluates; bound to the serving part
     of ``inference`` with kedro-mlflow's ``pipeline_ml_factory``, its run logs one MLflow
-    model that takes customer-table rows and returns predictions.
+    model that takes primary-table rows and returns predictions.
     """
     pipelines = find_pipelines(raise_errors=True)
     if not all(name in pipelines for name in _TRAINING):
@@ -37,19 +37,22 @@ def register_pipelines() -> dict[str, Pipeline]:
     # Imported here: serving pulls in torch, which data-only runs need not pay for.
     from kedro_mlflow.pipeline import pipeline_ml_factory  # noqa: PLC0415
 
-    from {{ cookiecutter.python_package }}.pipelines.inference.pipeline import serving_pipeline  # noqa: PLC0415
+    from {{ cookiecutter.python_package }}.pipelines.inference.pipeline import (  # noqa: PLC0415
+        SERVING_INPUT,
+        serving_pipeline,
+    )
     from {{ cookiecutter.python_package }}.serving import SequentialRunner  # noqa: PLC0415
 
     training = sum((pipelines[name] for name in _TRAINING), start=Pipeline([]))
     pipelines["training"] = pipeline_ml_factory(
         training=training,
         inference=serving_pipeline(),
-        input_name="inference_customer_table",
-        kpm_kwargs={"runner": SequentialRunner()},
+        input_name=SERVING_INPUT,
+        kpm_kwargs={"runner": SequentialRunner(input_name=SERVING_INPUT)},
         log_model_kwargs={
             "name": "model",
-            # Rows arrive as exported, text included; prepare_rows checks them and
-            # refuses malformed ones with a clear message, so MLflow enforces no schema.
+            # Rows arrive as exported, text included; prepare_rows checks them by the
+            # contract and refuses bad ones with a clear message: no MLflow schema.
             "signature": None,
             # Ship the package with the model so it loads outside this project.
             "code_paths": ["src/{{ cookiecutter.python_package }}"],

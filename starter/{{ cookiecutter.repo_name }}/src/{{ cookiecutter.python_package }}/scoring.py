@@ -22,12 +22,12 @@ def score(
     preprocessing: dict[str, Any],
     schema: DatasetSchema,
 ) -> pd.DataFrame:
-    """The id and each class probability of every row of ``frame``."""
+    """The ids and each class probability of every row of ``frame``."""
     numeric, categorical = transform(frame, Preprocessor.from_dict(preprocessing))
     probabilities = predict_proba(model, numeric, categorical)
     return pd.concat(
         [
-            frame[[schema.id]].reset_index(drop=True),
+            frame[schema.ids].reset_index(drop=True),
             pd.DataFrame(probabilities, columns=probability_columns(schema)),
         ],
         axis=1,

@@ -20,7 +20,7 @@ def test_data_docs_are_built_for_every_gate(project_copy: Path) -> None:
 
     site = project_copy / "data" / "08_reporting" / "data_docs"
     index = (site / "index.html").read_text()
-    for suite in ("customers_raw", "customers_intermediate", "customer_table_primary"):
+    for suite in ("customers_raw", "customers_intermediate", "primary_table"):
         assert suite in index
     assert list(site.glob("validations/customers_intermediate/**/*.html"))
     assert list(site.glob("expectations/train_set.html"))

@@ -1,12 +1,15 @@
-"""Turn suites declared in YAML, plus the dataset contract, into GX expectation suites.
+"""Great Expectations suites: the rules the contract generates, plus hand-written extras.
 
-A suite file maps the suite name to its declaration::
+What the contract cannot say (join coverage, a statistical bound) goes in
+``conf/<env>/expectations/<suite>.yml``::
 
-    customer_table_primary:
-      description: The joined customer table.
-      schema: true              # add the dataset contract's basic expectations
+    primary_table:
+      description: Nearly every customer has usage rows; fewer means a broken join.
       expectations:
-        - expect_column_values_to_be_between: {column: age, min_value: 18, max_value: 110}
+        - expect_column_values_to_not_be_null: {column: avg_call_minutes, mostly: 0.95}
+
+An extra that repeats a generated rule (same expectation on the same columns) is
+refused: change the contract field instead, so that no rule is written twice.
 """
 
 from __future__ import annotations
@@ -15,22 +18,23 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from {{ cookiecutter.python_package }}.contract.expectations import Rule, generated_rules
+
 if TYPE_CHECKING:
     import great_expectations as gx
 
-    from {{ cookiecutter.python_package }}.schema import DatasetSchema
+    from {{ cookiecutter.python_package }}.contract import Contract
 
-NUMERIC_TYPES = ["float64", "int64", "Float64", "Int64"]
-DATE_TYPES = ["datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]"]
+EXTRAS_FILE = "conf/<env>/expectations/{suite}.yml"
+_COLUMN_KEYS = ("column", "column_A", "column_B", "column_list")
 
 
-class SuiteSpec(BaseModel):
-    """One gate's declaration in ``conf/<env>/expectations/<suite>.yml``."""
+class ExtraSuite(BaseModel):
+    """Hand-written expectations of one suite."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str = ""
-    schema_: bool = Field(default=False, alias="schema")
     expectations: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
 
     @field_validator("expectations")
@@ -47,82 +51,80 @@ class SuiteSpec(BaseModel):
         return items
 
 
-def schema_expectations(schema: DatasetSchema) -> list[tuple[str, dict[str, Any]]]:
-    """The basic expectations the dataset contract implies for a full table."""
-    rules: list[tuple[str, dict[str, Any]]] = [
-        (
-            "expect_table_columns_to_match_set",
-            {"column_set": schema.columns, "exact_match": False},
-        ),
-        ("expect_column_values_to_not_be_null", {"column": schema.id}),
-        ("expect_column_values_to_be_unique", {"column": schema.id}),
-        ("expect_column_values_to_not_be_null", {"column": schema.target}),
-        (
-            "expect_column_values_to_be_in_set",
-            {"column": schema.target, "value_set": list(schema.classes)},
-        ),
-    ]
-    for column in schema.numeric:
-        rules.append(
-            (
-                "expect_column_values_to_be_in_type_list",
-                {"column": column, "type_list": NUMERIC_TYPES},
-            )
-        )
-    for column, allowed in schema.categorical.items():
-        rules.append(
-            ("expect_column_values_to_be_of_type", {"column": column, "type_": "str"})
-        )
-        rules.append(
-            (
-                "expect_column_values_to_be_in_set",
-                {"column": column, "value_set": allowed},
-            )
-        )
-    for column in schema.date:
-        rules.append(
-            (
-                "expect_column_values_to_be_in_type_list",
-                {"column": column, "type_list": DATE_TYPES},
-            )
-        )
+def suite_rules(
+    name: str,
+    contract: Contract | None,
+    extras: dict[str, Any] | None = None,
+    without_target: bool = False,
+) -> list[Rule]:
+    """Every rule of suite ``name``: the contract's, then the hand-written ones.
+
+    Raises:
+        ValueError: The extras are malformed, or one repeats a generated rule.
+    """
+    generated = generated_rules(contract, name) if contract is not None else []
+    rules = list(generated)
+    if extras is not None:
+        try:
+            spec = ExtraSuite.model_validate(extras)
+        except ValueError as exc:
+            raise ValueError(
+                f"{EXTRAS_FILE.format(suite=name)} is malformed: {exc}"
+            ) from exc
+        source = EXTRAS_FILE.format(suite=name)
+        for item in spec.expectations:
+            kind, kwargs = next(iter(item.items()))
+            _refuse_repeat(name, kind, kwargs, generated)
+            rules.append((kind, kwargs, source))
+    if without_target and contract is not None:
+        rules = _without_column(rules, contract.target)
     return rules
 
 
-def _without_column(
-    rules: list[tuple[str, dict[str, Any]]], column: str
-) -> list[tuple[str, dict[str, Any]]]:
+def _refuse_repeat(
+    suite: str, kind: str, kwargs: dict[str, Any], generated: list[Rule]
+) -> None:
+    columns = _columns(kwargs)
+    for other_kind, other_kwargs, field in generated:
+        if other_kind == kind and _columns(other_kwargs) == columns:
+            raise ValueError(
+                f"{EXTRAS_FILE.format(suite=suite)}: {kind} on {sorted(columns) or 'the table'} "
+                f"repeats the rule the contract generates from {field}; change it there "
+                "and remove it from the suite."
+            )
+
+
+def _columns(kwargs: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for key in _COLUMN_KEYS:
+        value = kwargs.get(key)
+        found |= (
+            set(value) if isinstance(value, list) else ({value} if value else set())
+        )
+    return found
+
+
+def _without_column(rules: list[Rule], column: str) -> list[Rule]:
     """Drop the rules on ``column`` and take it out of expected column sets."""
     kept = []
-    for kind, kwargs in rules:
-        if column in (
-            kwargs.get("column"),
-            kwargs.get("column_A"),
-            kwargs.get("column_B"),
-        ):
+    for kind, kwargs, field in rules:
+        if column in _columns(kwargs):
             continue
         if "column_set" in kwargs:
             columns = [c for c in kwargs["column_set"] if c != column]
-            kept.append((kind, {**kwargs, "column_set": columns}))
+            kept.append((kind, {**kwargs, "column_set": columns}, field))
         else:
-            kept.append((kind, kwargs))
+            kept.append((kind, kwargs, field))
     return kept
 
 
 def build_suite(
-    name: str,
-    declaration: dict[str, Any],
-    schema: DatasetSchema | None,
-    without_target: bool = False,
+    name: str, rules: list[Rule], description: str = ""
 ) -> gx.ExpectationSuite:
-    """Build the GX suite ``name`` from its YAML declaration.
-
-    With ``without_target``, every rule on the schema's target is left out, for data
-    that has no label yet (new customers to score) under the same gate.
+    """The GX suite ``name``; each expectation's ``meta.source`` says where it comes from.
 
     Raises:
-        ValueError: If the declaration is malformed or names an unknown expectation,
-            with the suite's name so the user knows which file to fix.
+        ValueError: An expectation cannot be built, naming the suite and its source.
     """
     import great_expectations as gx  # noqa: PLC0415 (costs seconds: import on use)
     from great_expectations.expectations.expectation_configuration import (  # noqa: PLC0415
@@ -130,42 +132,16 @@ def build_suite(
     )
 
     expectations = []
-    for expectation_type, kwargs in suite_rules(
-        name, declaration, schema, without_target
-    ):
+    for kind, kwargs, source in rules:
         try:
             config = ExpectationConfiguration(
-                type=expectation_type, kwargs=dict(kwargs)
+                type=kind, kwargs=dict(kwargs), meta={"source": source}
             )
             expectations.append(config.to_domain_obj())
         except Exception as exc:
             raise ValueError(
-                f"Suite '{name}': cannot build {expectation_type}({kwargs}): {exc}"
+                f"Suite '{name}': cannot build {kind}({kwargs}) from {source}: {exc}"
             ) from exc
     return gx.ExpectationSuite(
-        name=name,
-        expectations=expectations,
-        meta={"notes": declaration.get("description", "")},
+        name=name, expectations=expectations, meta={"notes": description}
     )
-
-
-def suite_rules(
-    name: str,
-    declaration: dict[str, Any],
-    schema: DatasetSchema | None,
-    without_target: bool = False,
-) -> list[tuple[str, dict[str, Any]]]:
-    """Every rule of suite ``name`` as (expectation type, arguments), schema's first."""
-    try:
-        spec = SuiteSpec.model_validate(declaration)
-    except ValueError as exc:
-        raise ValueError(f"Expectation suite '{name}' is malformed: {exc}") from exc
-    if spec.schema_ and schema is None:
-        raise ValueError(
-            f"Suite '{name}' asks for schema expectations, but no schema is set."
-        )
-    rules = schema_expectations(schema) if spec.schema_ and schema else []
-    rules += [next(iter(item.items())) for item in spec.expectations]
-    if without_target and schema is not None:
-        rules = _without_column(rules, schema.target)
-    return rules

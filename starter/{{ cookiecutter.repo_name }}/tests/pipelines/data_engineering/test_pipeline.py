@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.pipelines.data_engineering import create_pipeline
 from tests.conftest import NOT_COPIED, run_session
 
@@ -16,7 +17,7 @@ LAYER_OUTPUTS = {
     "customers_intermediate",
     "usage_intermediate",
     "tickets_intermediate",
-    "customer_table_primary",
+    "primary_table",
     "features",
     "train_set",
     "validation_set",
@@ -24,20 +25,15 @@ LAYER_OUTPUTS = {
 }
 
 
-def test_pipeline_turns_raw_sources_into_splits() -> None:
+def test_pipeline_turns_raw_sources_into_splits(active_contract: Contract) -> None:
     pipeline = create_pipeline()
 
     assert pipeline.inputs() == {
         "customers_raw",
         "usage_raw",
         "tickets_raw",
-        "params:data_engineering.as_of_date",
-        "params:data_engineering.schema",
-        "params:data_engineering.primary",
+        "params:contract",
         "params:data_engineering.split",
-        "params:data_engineering.sources.customers",
-        "params:data_engineering.sources.usage",
-        "params:data_engineering.sources.tickets",
     }
     assert pipeline.outputs() == {
         "train_set",
@@ -82,7 +78,7 @@ def test_run_writes_every_layer_and_passes_every_gate(tiny_run: Path) -> None:
 
 @pytest.mark.slow
 def test_run_splits_every_valid_customer_once(tiny_run: Path) -> None:
-    primary = _latest(tiny_run, "03_primary/customer_table.parquet")
+    primary = _latest(tiny_run, "03_primary/primary_table.parquet")
     splits = [
         _latest(tiny_run, f"05_model_input/{name}.parquet")
         for name in ("train_set", "validation_set", "test_set")
@@ -98,14 +94,20 @@ def test_run_splits_every_valid_customer_once(tiny_run: Path) -> None:
 @pytest.mark.slow
 def test_run_quarantines_the_generated_dirt_with_reasons(tiny_run: Path) -> None:
     quarantine = _latest(tiny_run, "02_intermediate/quarantine/customers.parquet")
-    reasons = set(quarantine["quarantine_reason"].str.split("; ").explode())
+    reasons = quarantine["quarantine_reason"].str.split("; ").explode()
+    causes = set(reasons.str.replace(r": '.*'$", "", regex=True))
 
-    assert "duplicate customer_id" in reasons
-    assert reasons <= {
-        "duplicate customer_id",
-        "missing customer_id",
-        "missing churned",
-        "age outside 18-110",
-        "negative tenure",
-        "signup after snapshot",
+    assert "duplicate row" in causes
+    assert causes <= {
+        "duplicate row",
+        "duplicate key customer_id",
+        "churned: missing",
+        "age: above 110",
+        "tenure_months: below 0",
+        "signup_date: above as_of",
+        "plan: not in ['basic', 'standard', 'premium']",
+        "payment_method: not in ['credit-card', 'bank-transfer', 'electronic-check', "
+        "'mailed-check']",
+        "region: not in ['north', 'south', 'east', 'west', 'central']",
     }
+    assert "age: above 110: '" in reasons[reasons.str.startswith("age")].iloc[0]

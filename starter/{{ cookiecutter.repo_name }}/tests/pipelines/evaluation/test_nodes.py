@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import best_f1_threshold, classification_metrics
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     choose_threshold,
@@ -19,7 +20,9 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
     plot_interactive_curves,
 )
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from tests.conftest import TOY_PARAMS, TOY_SCHEMA, toy_split
+from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+
+TOY = toy_contract()
 
 EVALUATION_PARAMS = {
     "logistic_baseline": {"C": 1.0, "max_iter": 500},
@@ -30,10 +33,8 @@ EVALUATION_PARAMS = {
 @pytest.fixture(scope="module")
 def trained():
     train, validation, test = toy_split(1200, 0), toy_split(400, 1), toy_split(400, 2)
-    preprocessing = fit_preprocessing(train, TOY_SCHEMA)
-    model, history = train_model(
-        train, validation, preprocessing, TOY_SCHEMA, TOY_PARAMS
-    )
+    preprocessing = fit_preprocessing(train, TOY)
+    model, history = train_model(train, validation, preprocessing, TOY, TOY_PARAMS)
     return train, validation, test, preprocessing, model, history
 
 
@@ -79,14 +80,12 @@ def test_best_f1_threshold_separates_the_classes() -> None:
 def test_evaluation_nodes_end_to_end(trained) -> None:
     train, validation, test, preprocessing, model, _ = trained
 
-    validation_predictions = predict_split(validation, model, preprocessing, TOY_SCHEMA)
-    test_predictions = predict_split(test, model, preprocessing, TOY_SCHEMA)
-    decision = choose_threshold(validation_predictions, TOY_SCHEMA)
+    validation_predictions = predict_split(validation, model, preprocessing, TOY)
+    test_predictions = predict_split(test, model, preprocessing, TOY)
+    decision = choose_threshold(validation_predictions, TOY)
     threshold = decision["threshold"]
-    baselines = evaluate_baselines(
-        train, test, preprocessing, TOY_SCHEMA, EVALUATION_PARAMS
-    )
-    report = evaluate_model(test_predictions, decision, baselines, TOY_SCHEMA)
+    baselines = evaluate_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
+    report = evaluate_model(test_predictions, decision, baselines, TOY)
 
     assert list(test_predictions.columns) == [
         "id",
@@ -104,7 +103,7 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
 
 
 def test_multiclass_has_no_threshold() -> None:
-    schema = {**TOY_SCHEMA, "classes": ["a", "b", "c"]}
+    schema = toy_contract(["a", "b", "c"])
     predictions = pd.DataFrame(
         {
             "id": ["1"],
@@ -120,10 +119,10 @@ def test_multiclass_has_no_threshold() -> None:
 
 def test_plots_are_figures_with_content(trained) -> None:
     _, _, test, preprocessing, model, history = trained
-    predictions = predict_split(test, model, preprocessing, TOY_SCHEMA)
+    predictions = predict_split(test, model, preprocessing, TOY)
 
     figures = plot_evaluation(
-        predictions, {"threshold": 0.5}, history, TOY_SCHEMA, EVALUATION_PARAMS
+        predictions, {"threshold": 0.5}, history, TOY, EVALUATION_PARAMS
     )
 
     assert len(figures) == 5
@@ -135,10 +134,24 @@ def test_plots_are_figures_with_content(trained) -> None:
 
 def test_interactive_curves_hold_roc_and_pr_traces(trained) -> None:
     _, _, test, preprocessing, model, _ = trained
-    predictions = predict_split(test, model, preprocessing, TOY_SCHEMA)
+    predictions = predict_split(test, model, preprocessing, TOY)
 
-    figure = plot_interactive_curves(predictions, TOY_SCHEMA)
+    figure = plot_interactive_curves(predictions, TOY)
 
     names = [trace.name for trace in figure.data]
     assert names == ["ROC, label = yes", "PR, label = yes", "chance"]
     assert figure.data[0].x[0] == 0.0 and figure.data[0].x[-1] == 1.0
+
+
+def test_baselines_work_on_a_table_of_numbers_only() -> None:
+    raw = TOY.model_dump()
+    raw["sources"]["rows"]["columns"]["colour"]["role"] = "ignore"
+    numbers_only = Contract.model_validate(raw)
+    train, test = toy_split(300, 0), toy_split(100, 1)
+    preprocessing = fit_preprocessing(train, numbers_only)
+
+    baselines = evaluate_baselines(
+        train, test, preprocessing, numbers_only, EVALUATION_PARAMS
+    )
+
+    assert baselines["logistic"]["roc_auc"] > 0.8

@@ -16,7 +16,7 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
     plot_interactive_curves,
 )
 
-_SCHEMA = "params:data_engineering.schema"
+_SCHEMA = "params:contract"
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:

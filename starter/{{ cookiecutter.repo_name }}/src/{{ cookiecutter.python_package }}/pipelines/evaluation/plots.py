@@ -12,9 +12,10 @@ from plotly.subplots import make_subplots
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import predicted_labels
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
-from {{ cookiecutter.python_package }}.schema import DatasetSchema, parse_schema
+from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns
 
 
@@ -22,18 +23,18 @@ def plot_evaluation(
     test_predictions: pd.DataFrame,
     decision: dict[str, float | None],
     training_history: list[dict[str, float]],
-    schema: dict[str, Any],
+    contract: Contract,
     params: dict[str, Any],
 ) -> tuple[Figure, Figure, Figure, Figure, Figure]:
     """ROC, precision-recall, calibration, confusion matrix and training curves."""
-    contract = parse_schema(schema)
-    target = encode_target(test_predictions, contract)
-    probabilities = test_predictions[probability_columns(contract)].to_numpy()
+    table = contract.table
+    target = encode_target(test_predictions, table)
+    probabilities = test_predictions[probability_columns(table)].to_numpy()
     return (
-        _curves(target, probabilities, contract, "roc"),
-        _curves(target, probabilities, contract, "pr"),
-        _calibration(target, probabilities, contract, params["calibration_bins"]),
-        _confusion(target, probabilities, decision["threshold"], contract),
+        _curves(target, probabilities, table, "roc"),
+        _curves(target, probabilities, table, "pr"),
+        _calibration(target, probabilities, table, params["calibration_bins"]),
+        _confusion(target, probabilities, decision["threshold"], table),
         _training_curves(training_history),
     )
 
@@ -128,18 +129,18 @@ def _training_curves(history: list[dict[str, float]]) -> Figure:
 
 
 def plot_interactive_curves(
-    test_predictions: pd.DataFrame, schema: dict[str, Any]
+    test_predictions: pd.DataFrame, contract: Contract
 ) -> go.Figure:
     """ROC and precision-recall curves as one Plotly figure (kedro-viz previews it)."""
-    contract = parse_schema(schema)
-    target = encode_target(test_predictions, contract)
-    probabilities = test_predictions[probability_columns(contract)].to_numpy()
+    table = contract.table
+    target = encode_target(test_predictions, table)
+    probabilities = test_predictions[probability_columns(table)].to_numpy()
     figure = make_subplots(
         rows=1, cols=2, subplot_titles=("ROC curve", "Precision-recall curve")
     )
-    for index in _plotted_classes(contract):
+    for index in _plotted_classes(table):
         truth, score = target == index, probabilities[:, index]
-        name = f"{contract.target} = {contract.classes[index]}"
+        name = f"{table.target} = {table.classes[index]}"
         fpr, tpr, _ = roc_curve(truth, score)
         precision, recall, _ = precision_recall_curve(truth, score)
         figure.add_trace(go.Scatter(x=fpr, y=tpr, name=f"ROC, {name}"), row=1, col=1)

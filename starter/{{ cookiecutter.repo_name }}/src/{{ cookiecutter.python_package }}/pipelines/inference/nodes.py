@@ -1,102 +1,103 @@
-"""Inference nodes: clean unlabelled rows, then predict probabilities and labels."""
+"""Inference nodes: check rows to score by the contract, then predict."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from {{ cookiecutter.python_package }}.contract import Contract, ContractError, clean
+from {{ cookiecutter.python_package }}.contract.model import ROW_ID
 from {{ cookiecutter.python_package }}.errors import MalformedRowsError
 from {{ cookiecutter.python_package }}.metrics import predicted_labels
 from {{ cookiecutter.python_package }}.model import TabularMLP
-from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import clean_source
-from {{ cookiecutter.python_package }}.schema import parse_schema
 from {{ cookiecutter.python_package }}.scoring import probability_columns, score
 
-
-def clean_unlabelled_source(
-    raw: pd.DataFrame, source: dict[str, Any], schema: dict[str, Any], as_of: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`clean_source` for rows to score: the same rules, without the label.
-
-    Args:
-        raw: The source as received, without the target column.
-        source: Its ``sources.<name>`` parameters (the training ones).
-        schema: The dataset contract (names the target to leave out).
-        as_of: Snapshot date, available to quarantine rules as ``@as_of``.
-
-    Returns:
-        The clean rows and the quarantined rows with their reasons.
-    """
-    target = parse_schema(schema).target
-    unlabelled = {
-        **source,
-        "categorical": {
-            k: v for k, v in source.get("categorical", {}).items() if k != target
-        },
-        "required": [c for c in source.get("required", []) if c != target],
-    }
-    return clean_source(raw, unlabelled, as_of)
+_SHOWN = 10
 
 
-def prepare_rows(
-    rows: pd.DataFrame, schema: dict[str, Any], as_of: str
-) -> pd.DataFrame:
-    """Type and check customer-table rows to score, as they arrive (text is fine).
+def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Type and check primary-table rows to score by the contract (text is fine).
 
-    Values are tidied as in training (spaces, casing; unknown categories become
-    missing, numbers may be blank). What cannot be read is refused.
+    Entity columns arrive under their raw header or their project name, aggregates of
+    event sources under their project name. Every rule that would quarantine a row in
+    training refuses it here; numbers must be finite.
 
     Raises:
-        MalformedRowsError: A required column is missing, an id is blank or repeated,
-            or a number or date does not parse; the message names the rows.
+        MalformedRowsError: Columns are missing or unknown, or rows break the contract;
+            the message names each row, the rule and the value, never the whole frame.
     """
-    contract = parse_schema(schema)
-    expected = [c for c in contract.columns if c != contract.target]
-    missing = [c for c in expected if c not in rows.columns]
-    if missing:
-        raise MalformedRowsError(
-            f"Rows to score lack the columns {missing}; send {expected}."
+    entity = contract.entity
+    aggregates = [c for s in contract.events.values() for c in s.join.outputs]  # type: ignore[union-attr]
+    given_ids = rows.pop(ROW_ID) if ROW_ID in rows.columns else None
+    rows = rows.rename(columns=_to_raw_names(rows, contract))
+    _check_columns(rows, contract, aggregates)
+    try:
+        clean_rows, rejected = clean(
+            rows.drop(columns=aggregates),
+            contract,
+            contract.entity_name,
+            max_quarantined=1.0,
         )
-    spec = {
-        "numeric": contract.numeric,
-        "categorical": contract.categorical,
-        "date": contract.date,
-        "required": [contract.id],
-        "unique": [contract.id],
-    }
-    clean, rejected = clean_source(rows[expected], spec, as_of)
+    except ContractError as exc:
+        raise MalformedRowsError(f"Rows to score break the contract: {exc}") from None
     problems = [
-        f"{row[contract.id]!r}: {row['quarantine_reason']}"
-        for _, row in rejected.head(5).iterrows()
-    ]
-    problems += _unreadable(
-        rows, clean, contract.id, [*contract.numeric, *contract.date]
-    )
-    if problems:
-        raise MalformedRowsError("Malformed rows to score: " + "; ".join(problems[:10]))
-    return clean
-
-
-def _unreadable(
-    rows: pd.DataFrame, clean: pd.DataFrame, id_column: str, columns: list[str]
-) -> list[str]:
-    """Values that were given but did not parse, as ``id: column='value'``."""
-    given = rows.set_index(id_column)
-    parsed = clean.set_index(id_column)
-    problems = []
-    for column in columns:
-        text = given[column].astype("str").str.strip()
-        bad = (
-            given[column].notna()
-            & (text != "")
-            & parsed[column].reindex(given.index).isna()
+        f"row {position}: {reason}"
+        for position, reason in zip(
+            rejected.index, rejected["quarantine_reason"], strict=True
         )
-        problems += [
-            f"{i!r}: {column}={v!r} is not readable"
-            for i, v in given.loc[bad, column].head(5).items()
-        ]
-    return problems
+    ]
+    numbers = rows[aggregates].apply(pd.to_numeric, errors="coerce").astype("float64")
+    problems += _unreadable_aggregates(rows[aggregates], numbers)
+    if problems:
+        raise MalformedRowsError(
+            f"{len(problems)} problem(s) in the rows to score: "
+            + "; ".join(problems[:_SHOWN])
+        )
+    if given_ids is not None and not entity.key:
+        clean_rows[ROW_ID] = given_ids.to_numpy()
+    return pd.concat([clean_rows, numbers.reset_index(drop=True)], axis=1)
+
+
+def _to_raw_names(rows: pd.DataFrame, contract: Contract) -> dict[str, str]:
+    """Project names sent instead of raw headers, mapped to the raw headers."""
+    entity = contract.entity
+    return {
+        name: entity.raw_name(name)
+        for name in entity.columns
+        if name in rows.columns and entity.raw_name(name) not in rows.columns
+    }
+
+
+def _check_columns(
+    rows: pd.DataFrame, contract: Contract, aggregates: list[str]
+) -> None:
+    entity = contract.entity
+    expected = [
+        entity.raw_name(n) for n, c in entity.kept.items() if c.role != "target"
+    ] + aggregates
+    missing = [c for c in expected if c not in rows.columns]
+    known = {entity.raw_name(n) for n in entity.columns} | set(aggregates)
+    unknown = [str(c) for c in rows.columns if c not in known]
+    if missing or unknown:
+        raise MalformedRowsError(
+            f"Rows to score lack the columns {missing} or carry unknown ones {unknown}; "
+            f"send {expected}."
+        )
+
+
+def _unreadable_aggregates(given: pd.DataFrame, numbers: pd.DataFrame) -> list[str]:
+    """Aggregates given as text that is not a finite number."""
+    text = given.astype("str").apply(lambda c: c.str.strip())
+    blank = given.isna() | text.isin(["", "nan", "NaN", "None"])
+    bad = (~blank & numbers.isna()) | ~np.isfinite(numbers.fillna(0.0))
+    rows, columns = np.nonzero(bad.to_numpy())
+    return [
+        f"row {given.index[r]}: {given.columns[c]}: not a finite number: "
+        f"{given.iat[r, c]!r}"
+        for r, c in zip(rows, columns, strict=True)
+    ]
 
 
 def predict(
@@ -104,18 +105,18 @@ def predict(
     model: TabularMLP,
     preprocessing: dict[str, Any],
     decision: dict[str, float | None],
-    schema: dict[str, Any],
+    contract: Contract,
 ) -> pd.DataFrame:
-    """Each row's id, class probabilities and predicted label.
+    """Each row's ids, class probabilities and predicted label.
 
     Binary targets use the decision threshold chosen on the validation split; others
     the most probable class.
     """
-    contract = parse_schema(schema)
-    predictions = score(features, model, preprocessing, contract)
-    probabilities = predictions[probability_columns(contract)].to_numpy()
+    table = contract.table
+    predictions = score(features, model, preprocessing, table)
+    probabilities = predictions[probability_columns(table)].to_numpy()
     labels = predicted_labels(probabilities, decision["threshold"])
-    classes = pd.Series(contract.classes)
+    classes = pd.Series(table.classes)
     return predictions.assign(
-        **{f"predicted_{contract.target}": classes[labels].to_numpy()}
+        **{f"predicted_{table.target}": classes[labels].to_numpy()}
     )

@@ -1,63 +1,46 @@
-"""Wiring of the inference pipeline: new raw rows -> the same cleaning, gates and
-features as training -> the trained preprocessing and model -> predictions."""
+"""Wiring of the inference pipeline: new raw sources -> the data-engineering pipeline's
+own cleaning, gates and join (reused under the ``inference`` namespace) -> the served
+model's steps -> predictions."""
 
 from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
+from {{ cookiecutter.python_package }}.contract.active import active_contract
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import engineer_features
-from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import build_customer_table
-from {{ cookiecutter.python_package }}.pipelines.inference.nodes import (
-    clean_unlabelled_source,
-    predict,
-    prepare_rows,
-)
+from {{ cookiecutter.python_package }}.pipelines.data_engineering.pipeline import CONTRACT, sources_to_primary
+from {{ cookiecutter.python_package }}.pipelines.inference.nodes import predict, prepare_rows
 
-_AS_OF = "params:data_engineering.as_of_date"
-_SCHEMA = "params:data_engineering.schema"
-
-
-def _clean(source: str) -> Node:
-    return Node(
-        clean_unlabelled_source,
-        inputs=[
-            f"inference_{source}_raw",
-            f"params:data_engineering.sources.{source}",
-            _SCHEMA,
-            _AS_OF,
-        ],
-        outputs=[f"inference_{source}_intermediate", f"inference_{source}_quarantine"],
-        name=f"inference_clean_{source}_node",
-        tags=[f"gate.{source}_raw", f"gate.{source}_intermediate"],
-    )
+NAMESPACE = "inference"
+SERVING_INPUT = f"{NAMESPACE}.primary_table"
 
 
 def serving_pipeline() -> Pipeline:
-    """From customer-table rows to predictions: what the logged MLflow model runs."""
+    """From primary-table rows to predictions: what the logged MLflow model runs."""
     return Pipeline(
         [
             Node(
                 prepare_rows,
-                inputs=["inference_customer_table", _SCHEMA, _AS_OF],
-                outputs="inference_scoring_rows",
+                inputs=[SERVING_INPUT, CONTRACT],
+                outputs=f"{NAMESPACE}.scoring_rows",
                 name="inference_prepare_rows_node",
             ),
             Node(
                 engineer_features,
-                inputs=["inference_scoring_rows", _SCHEMA, _AS_OF],
-                outputs="inference_features",
+                inputs=[f"{NAMESPACE}.scoring_rows", CONTRACT],
+                outputs=f"{NAMESPACE}.features",
                 name="inference_engineer_features_node",
             ),
             Node(
                 predict,
                 inputs=[
-                    "inference_features",
+                    f"{NAMESPACE}.features",
                     "model",
                     "preprocessing",
                     "decision_threshold",
-                    _SCHEMA,
+                    CONTRACT,
                 ],
-                outputs="inference_predictions",
+                outputs=f"{NAMESPACE}.predictions",
                 name="inference_predict_node",
             ),
         ],
@@ -67,23 +50,10 @@ def serving_pipeline() -> Pipeline:
 
 def create_pipeline(**kwargs: object) -> Pipeline:
     """Create the inference pipeline (needs a trained model: run the default first)."""
-    return serving_pipeline() + Pipeline(
-        [
-            _clean("customers"),
-            _clean("usage"),
-            _clean("tickets"),
-            Node(
-                build_customer_table,
-                inputs={
-                    "customers": "inference_customers_intermediate",
-                    "usage": "inference_usage_intermediate",
-                    "tickets": "inference_tickets_intermediate",
-                    "primary": "params:data_engineering.primary",
-                },
-                outputs="inference_customer_table",
-                name="inference_build_customer_table_node",
-                tags=["gate.customer_table_primary"],
-            ),
-        ],
+    batch = Pipeline(
+        sources_to_primary(active_contract()),
+        namespace=NAMESPACE,
+        parameters={CONTRACT},
         tags="inference",
     )
+    return batch + serving_pipeline()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from {{ cookiecutter.python_package }}.synthetic import generate
+from {{ cookiecutter.python_package }}.synthetic import TARGET, generate
 
 
 def generate_raw_data(
@@ -31,14 +31,14 @@ def generate_raw_data(
 
 
 def generate_new_customers(
-    params: dict[str, Any], target: str
+    params: dict[str, Any],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Generate a batch of customers to score: other ids, no label column.
+    """Generate a batch of customers to score: other ids, no label column (as real
+    new customers arrive).
 
     Args:
         params: ``new_customers`` (``n_customers``, ``seed``, ``first_id``) and
             ``as_of_date`` and ``dirt``.
-        target: The label column, left out as it would be for real new customers.
 
     Returns:
         Customers, usage and tickets as received.
@@ -51,4 +51,4 @@ def generate_new_customers(
         dirt=params["dirt"],
         first_id=batch["first_id"],
     )
-    return data.customers.drop(columns=target), data.usage, data.tickets
+    return data.customers.drop(columns=TARGET), data.usage, data.tickets

@@ -1,0 +1,282 @@
+"""Draft a contract from a raw file: the scaffold behind ``make contract``.
+
+Reads the file as the catalog will (text for CSV, types for Parquet), then proposes for
+each column a project name (the header sanitised, the header kept as ``raw``), a type
+and parse format, a vocabulary or a range with a margin, a missing-value limit, and key
+candidates. What it cannot decide (a date that reads both day-first and month-first, a
+comma that may be a decimal mark) is flagged ``# CHECK`` for the person editing it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from {{ cookiecutter.python_package }}.contract.model import DEFAULT_MISSING, normalise
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d-%m-%Y")
+MAX_CATEGORIES = 30
+_PARSED = 0.98  # share of given values that must parse for a type to be proposed
+_SAMPLE = 10_000  # values a date format is tried on (the whole column is then parsed)
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
+
+
+@dataclass
+class DraftColumn:
+    """One proposed column: its contract fields and a comment on what was observed."""
+
+    name: str
+    fields: dict[str, Any]
+    note: str
+    checks: list[str] = field(default_factory=list)
+
+
+def sanitise(headers: list[str]) -> list[str]:
+    """Identifiers for ``headers``: lower case, ``_`` between words, unique."""
+    names: list[str] = []
+    for header in headers:
+        name = re.sub(r"[^0-9a-zA-Z]+", "_", str(header)).strip("_").lower() or "column"
+        if name[0].isdigit():
+            name = f"c_{name}"
+        base, suffix = name, 2
+        while name in names:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        names.append(name)
+    return names
+
+
+def draft_columns(frame: pd.DataFrame, target: str | None = None) -> list[DraftColumn]:
+    """One proposal per column of ``frame``, in order; ``target`` by raw header."""
+    columns = []
+    for name, header in zip(sanitise(list(frame.columns)), frame.columns, strict=True):
+        column = _propose(name, frame[header], is_target=header == target)
+        if name != header:
+            column.fields = {"raw": str(header), **column.fields}
+        columns.append(column)
+    return columns
+
+
+def key_candidates(frame: pd.DataFrame, columns: list[DraftColumn]) -> list[str]:
+    """Columns whose values are all present and all different (project names): text,
+    or numbers that count rows (an exported index); not unique measurements."""
+    return [
+        c.name
+        for c, header in zip(columns, frame.columns, strict=True)
+        if (c.fields["type"] == "text" or _counts_rows(frame[header]))
+        and frame[header].notna().all()
+        and frame[header].is_unique
+        and len(frame) > 1
+    ]
+
+
+def _counts_rows(values: pd.Series) -> bool:
+    numbers = pd.to_numeric(values, errors="coerce")
+    whole = numbers.notna().all() and (numbers % 1 == 0).all()
+    return bool(whole and numbers.max() - numbers.min() + 1 == len(numbers))
+
+
+def _propose(name: str, values: pd.Series, is_target: bool) -> DraftColumn:
+    text = _text(values)
+    given = text.dropna()
+    missing = 1.0 - len(given) / max(len(values), 1)
+    note = f"{missing:.0%} missing" if missing else "none missing"
+    if is_target:
+        classes = sorted({normalise(v): v for v in given}.values(), key=str)
+        fields = {"type": "category", "role": "target", "values": classes}
+        return DraftColumn(name, fields, f"target, {len(classes)} classes; {note}")
+    if not missing and _counts_rows(given):
+        fields = {"type": "text", "role": "id"}
+        return DraftColumn(name, fields, "counts rows (an exported index?): an id")
+    if given.nunique() == 1:
+        fields = {"type": "text", "role": "ignore"}
+        return DraftColumn(
+            name, fields, f"constant {given.iloc[0]!r}: no feature; {note}"
+        )
+    for propose in (_number, _date, _category):
+        column = propose(name, values, given, note)
+        if column is not None:
+            return _with_missing(column, missing)
+    unique = given.is_unique and not missing
+    role = "id" if unique else "ignore"
+    return DraftColumn(
+        name,
+        {"type": "text", "role": role},
+        f"text, {given.nunique()} distinct values; {note}",
+        []
+        if unique
+        else ["free text is not a feature: ignored, or make it a category"],
+    )
+
+
+def _text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").where(values.notna())
+    text = values.astype("str").where(values.notna()).str.strip()
+    return text.mask(text.isin(DEFAULT_MISSING))
+
+
+def _number(
+    name: str, values: pd.Series, given: pd.Series, note: str
+) -> DraftColumn | None:
+    if pd.api.types.is_bool_dtype(values) or given.empty:
+        return None
+    fields: dict[str, Any] = {"type": "number"}
+    checks = []
+    numbers = pd.to_numeric(given, errors="coerce")
+    if numbers.notna().mean() < _PARSED:
+        if (
+            given.str.match(_THOUSANDS).mean() > 0
+            and (numbers.notna() | given.str.match(_THOUSANDS)).mean() >= _PARSED
+        ):
+            fields["thousands"] = ","
+            numbers = pd.to_numeric(given.str.replace(",", ""), errors="coerce")
+            checks.append("',' read as a thousands separator; a decimal comma?")
+        elif given.str.match(_DECIMAL_COMMA).mean() >= _PARSED:
+            fields["decimal"] = ","
+            numbers = pd.to_numeric(given.str.replace(",", "."), errors="coerce")
+            checks.append("',' read as a decimal mark")
+        else:
+            return None
+    unparsed = given[numbers.isna()]
+    if len(unparsed):
+        checks.append(f"values that are not numbers: {unparsed.unique()[:3].tolist()}")
+    if numbers.nunique() <= 2 and set(numbers.dropna()) <= {0, 1}:  # noqa: PLR2004
+        return DraftColumn(
+            name,
+            {"type": "category", "values": sorted(given.unique().tolist())},
+            f"two values; {note}",
+        )
+    low, high = float(numbers.min()), float(numbers.max())
+    fields |= _range(low, high)
+    return DraftColumn(
+        name, fields, f"number, observed {low:g} to {high:g}; {note}", checks
+    )
+
+
+def _range(low: float, high: float) -> dict[str, float]:
+    """The observed range widened by 10% of its span (not below 0 if none was)."""
+    margin = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    lower = low - margin
+    if low >= 0:
+        lower = max(lower, 0.0)
+    return {"min": _round(lower), "max": _round(high + margin)}
+
+
+def _round(value: float) -> float | int:
+    rounded = float(f"{value:.3g}")
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _date(
+    name: str, values: pd.Series, given: pd.Series, note: str
+) -> DraftColumn | None:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        fields = {"type": "date", "max": "as_of"}
+        return DraftColumn(
+            name, fields, f"date, {given.min()} to {given.max()}; {note}"
+        )
+    if given.empty or not given.str.contains(r"\d").all():
+        return None
+    sample = given.sample(min(len(given), _SAMPLE), random_state=0)
+    fitting = [
+        fmt
+        for fmt in DATE_FORMATS
+        if pd.to_datetime(sample, format=fmt, errors="coerce").notna().mean() >= _PARSED
+    ]
+    if not fitting:
+        return None
+    dates = pd.to_datetime(given, format=fitting[0], errors="coerce")
+    fields = {"type": "date", "format": fitting[0], "max": "as_of"}
+    checks = [f"also reads as {fitting[1:]}: which is it?"] if len(fitting) > 1 else []
+    span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+    return DraftColumn(name, fields, f"date, {span}; {note}", checks)
+
+
+def _category(
+    name: str, values: pd.Series, given: pd.Series, note: str
+) -> DraftColumn | None:
+    spellings: dict[str, str] = {}
+    for value, _ in given.value_counts().items():
+        spellings.setdefault(normalise(value), str(value))
+    if (
+        not spellings
+        or len(spellings) > MAX_CATEGORIES
+        or len(spellings) > 0.5 * len(given)
+    ):
+        return None
+    vocabulary = sorted(spellings.values(), key=str)
+    return DraftColumn(
+        name,
+        {"type": "category", "values": vocabulary},
+        f"{len(vocabulary)} categories; {note}",
+    )
+
+
+def _with_missing(column: DraftColumn, missing: float) -> DraftColumn:
+    limit = _round(missing * 1.5 + 0.01)
+    if missing and limit < 1:
+        column.fields["max_missing"] = limit
+    return column
+
+
+def as_identifier(fields: dict[str, Any]) -> dict[str, Any]:
+    """A key column: text (leading zeros kept) with role ``id``."""
+    raw = {"raw": fields["raw"]} if "raw" in fields else {}
+    return {**raw, "type": "text", "role": "id"}
+
+
+def render_source(
+    name: str,
+    columns: list[DraftColumn],
+    key: list[str],
+    candidates: list[str],
+    rows: int,
+    join_by: list[str] | None = None,
+) -> str:
+    """The YAML of one source under ``sources:`` (indented for contract.yml)."""
+    lines = [f"    {name}:", f"      description: {_scalar(name)}  # what one row is"]
+    note = f"  # key candidates: {candidates or 'none'}" if not key else ""
+    lines.append(f"      key: [{', '.join(key)}]{note}")
+    lines.append(
+        "      rows: "
+        + flow_mapping(f"min: {max(1, rows // 10)}")
+        + f"   # {rows} rows in the draft's file"
+    )
+    lines.append("      columns:")
+    for column in columns:
+        fields = ", ".join(f"{k}: {_scalar(v)}" for k, v in column.fields.items())
+        lines.append(f"        {column.name}: {flow_mapping(fields)}  # {column.note}")
+        lines += [f"        # CHECK {column.name}: {check}" for check in column.checks]
+    if join_by:
+        numeric = [c.name for c in columns if c.fields["type"] == "number"]
+        lines += [
+            "      join:",
+            f"        by: [{', '.join(join_by)}]",
+            "        aggregates:",
+        ]
+        lines.append(f"          n_{name}: [{join_by[0]}, size]")
+        lines += [f"          avg_{c}: [{c}, mean]" for c in numeric]
+    return "\n".join(lines) + "\n"
+
+
+def flow_mapping(fields: str) -> str:
+    """A YAML flow mapping (built by concatenation: the starter's templating reads
+    doubled braces in source files as its own)."""
+    return "{" + fields + "}"
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, str):
+        plain = (
+            re.fullmatch(r"[A-Za-z_][\w\-]*", value)
+            and value.lower() not in _YAML_WORDS
+        )
+        return value if plain else "'" + value.replace("'", "''") + "'"
+    return str(value)
