@@ -163,7 +163,7 @@ def outcome(
         GXValidator(name).validate(raw)
         kept, quarantine = clean(raw, contract, source)
         GXValidator(f"{source}_intermediate").validate(kept)
-    except Exception as error:  # noqa: BLE001 (every way of stopping counts)
+    except Exception as error:  # every way of stopping counts
         return "fails", f"{type(error).__name__}: {error}"
     finally:
         activate(None)
