@@ -28,6 +28,7 @@ from ml_template.pipelines.data_engineering.nodes import (
 )
 from ml_template.pipelines.data_engineering.primary import build_primary_table
 from ml_template.pipelines.evaluation.nodes import (
+    EvaluationParams,
     choose_threshold,
     evaluate_baselines,
     evaluate_model,
@@ -39,6 +40,7 @@ from ml_template.pipelines.evaluation.plots import (
     plot_interactive_curves,
 )
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+from ml_template.training import ModelEngineeringParams
 
 
 def log(message: str) -> None:
@@ -51,6 +53,8 @@ def run(spec: dict[str, Any], out: Path) -> None:
     params = spec["parameters"]
     schema = Contract.model_validate(params["contract"])
     split = SplitParams.model_validate(params["data_engineering"]["split"])
+    evaluation = EvaluationParams.model_validate(params["evaluation"])
+    modelling = ModelEngineeringParams.model_validate(params["model_engineering"])
     saved = _Saver(out)
     log("Loading raw sources")
     tables = {}
@@ -73,13 +77,9 @@ def run(spec: dict[str, Any], out: Path) -> None:
     log("Completed node: split_dataset_node")
     preprocessing = saved.json("preprocessing", fit_preprocessing(train, schema))
     log("Completed node: fit_preprocessing_node")
-    baselines = evaluate_baselines(
-        train, test, preprocessing, schema, params["evaluation"]
-    )
+    baselines = evaluate_baselines(train, test, preprocessing, schema, evaluation)
     log("Completed node: evaluate_baselines_node")
-    model, history = train_model(
-        train, validation, preprocessing, schema, params["model_engineering"]
-    )
+    model, history = train_model(train, validation, preprocessing, schema, modelling)
     saved.model(model)
     saved.json("training_history", history)
     log("Completed node: train_model_node")
@@ -100,9 +100,7 @@ def run(spec: dict[str, Any], out: Path) -> None:
         evaluate_model(test_predictions, decision, baselines, schema),
     )
     log("Completed node: evaluate_model_node")
-    figures = plot_evaluation(
-        test_predictions, decision, history, schema, params["evaluation"]
-    )
+    figures = plot_evaluation(test_predictions, decision, history, schema, evaluation)
     for name, figure in zip(_PLOTS, figures, strict=True):
         saved.figure(name, figure)
     log("Completed node: plot_evaluation_node")

@@ -27,6 +27,8 @@ def test_parameters_are_logged(tracked) -> None:
 
     assert params["model_engineering.training.seed"] == "0"  # conf/test
     assert params["model_engineering.model.hidden_sizes"] == "[16]"
+    assert params["data_engineering.split.seed"] == "42"  # typed parameters, flattened
+    assert params["evaluation.calibration_bins"] == "10"
 
 
 def test_metrics_per_epoch_and_evaluation(tracked) -> None:

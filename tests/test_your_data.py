@@ -65,14 +65,20 @@ def _sample(contract: Contract, frames: dict[str, pd.DataFrame]) -> dict[str, An
     if len(rows) > SAMPLE_ENTITIES:
         rows = rows.sample(SAMPLE_ENTITIES, random_state=0).sort_index()
     sampled = {contract.entity_name: rows}
-    keys = rows[[entity.raw_name(c) for c in entity.key]].astype(str)
-    keys = set(keys.apply(lambda r: tuple(v.strip() for v in r), axis=1))
+    if not contract.events:  # a flat table
+        return sampled
+    keys = set(_keys(rows, [entity.raw_name(c) for c in entity.key]))
     for name, source in contract.events.items():
         events = frames[name]
-        by = events[[source.raw_name(c) for c in source.join.by]].astype(str)
-        mine = by.apply(lambda r: tuple(v.strip() for v in r), axis=1).isin(keys)
-        sampled[name] = events[mine]
+        by = _keys(events, [source.raw_name(c) for c in source.join.by])
+        sampled[name] = events[by.isin(keys)]
     return sampled
+
+
+def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Each row's key as a tuple of stripped text."""
+    text = frame[columns].astype(str).apply(lambda column: column.str.strip())
+    return pd.Series(list(text.itertuples(index=False, name=None)), index=frame.index)
 
 
 @pytest.fixture(scope="module")

@@ -128,6 +128,7 @@ class TrackingHooks:
         contract = self._params.get("contract")
         if contract is not None:  # the params show it truncated; here it is whole
             mlflow.log_dict(contract.model_dump(mode="json"), "reports/contract.json")
+        mlflow.log_params(dict(_typed_params(self._params)))
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any) -> None:
@@ -138,6 +139,32 @@ class TrackingHooks:
         artifact_path = metadata.get("mlflow", {}).get("artifact_path")
         if artifact_path and _active_run() is not None:
             _log_artifact(data, dataset_name, artifact_path)
+
+
+def _typed_params(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Typed (pydantic) parameters as ``a.b.c`` entries, as kedro-mlflow logs a dict.
+
+    kedro-mlflow flattens dict parameters only; a typed one would otherwise show as one
+    truncated string. The contract is left out: it is logged whole as an artifact.
+    """
+    flat: list[tuple[str, Any]] = []
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        if hasattr(value, "model_dump") and name != "contract":
+            flat += _flattened(value.model_dump(mode="json"), f"{name}.")
+        elif isinstance(value, dict):
+            flat += _typed_params(value, f"{name}.")
+    return flat
+
+
+def _flattened(values: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
+    flat: list[tuple[str, Any]] = []
+    for key, value in values.items():
+        if isinstance(value, dict) and value:
+            flat += _flattened(value, f"{prefix}{key}.")
+        else:
+            flat.append((f"{prefix}{key}", value))
+    return flat
 
 
 def _log_artifact(data: Any, name: str, artifact_path: str) -> None:

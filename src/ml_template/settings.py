@@ -23,11 +23,15 @@ def _sqlite(filename: str) -> str:
     Absolute, because MLflow caches stores by URI; found from the working directory up,
     so a notebook in ``notebooks/`` uses the project's store too.
     """
+    return f"sqlite:///{project_root() / filename}"
+
+
+def project_root() -> Path:
+    """The folder with ``pyproject.toml``, from the working directory up."""
     here = Path.cwd().resolve()
-    root = next(
+    return next(
         (p for p in (here, *here.parents) if (p / "pyproject.toml").is_file()), here
     )
-    return f"sqlite:///{root / filename}"
 
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader

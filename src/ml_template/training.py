@@ -36,6 +36,25 @@ class TrainingParams(BaseModel):
     device: str = Field(pattern="^(auto|cpu|cuda(:[0-9]+)?)$")
 
 
+class NetworkParams(BaseModel):
+    """``model_engineering.model``: the network's shape (see ``model.MLPConfig``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hidden_sizes: list[int] = Field(default_factory=lambda: [64, 32], min_length=1)
+    dropout: float = Field(default=0.1, ge=0.0, lt=1.0)
+    max_embedding_dim: int = Field(default=8, ge=1)
+
+
+class ModelEngineeringParams(BaseModel):
+    """``model_engineering`` in ``parameters_model_engineering.yml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: NetworkParams
+    training: TrainingParams
+
+
 @dataclass(frozen=True)
 class Batches:
     """A split as tensors on the training device."""

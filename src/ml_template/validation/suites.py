@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 
 EXTRAS_FILE = "conf/<env>/expectations/{suite}.yml"
 _COLUMN_KEYS = ("column", "column_A", "column_B", "column_list")
+_POPULATION = (
+    "expect_table_row_count_to_be_between",
+    "expect_column_unique_value_count_to_be_between",
+    "expect_column_distinct_values_to_equal_set",
+)
 
 
 class ExtraSuite(BaseModel):
@@ -77,8 +82,19 @@ def suite_rules(
             _refuse_repeat(name, kind, kwargs, generated)
             rules.append((kind, kwargs, source))
     if without_target and contract is not None:
-        rules = _without_column(rules, contract.target)
+        target = contract.target  # by its project name, and its raw header
+        rules = _without_columns(rules, {target, contract.entity.raw_name(target)})
+        rules = [rule for rule in rules if not _about_the_population(rule)]
     return rules
+
+
+def _about_the_population(rule: Rule) -> bool:
+    """A rule on the training data as a whole (row counts, missing shares, varied
+    features), which a batch of rows to score need not meet; row rules still apply."""
+    kind, kwargs, _ = rule
+    return kind in _POPULATION or (
+        kind == "expect_column_values_to_not_be_null" and "mostly" in kwargs
+    )
 
 
 def _refuse_repeat(
@@ -104,14 +120,14 @@ def _columns(kwargs: dict[str, Any]) -> set[str]:
     return found
 
 
-def _without_column(rules: list[Rule], column: str) -> list[Rule]:
-    """Drop the rules on ``column`` and take it out of expected column sets."""
+def _without_columns(rules: list[Rule], names: set[str]) -> list[Rule]:
+    """Drop the rules on ``names`` and take them out of expected column sets."""
     kept = []
     for kind, kwargs, field in rules:
-        if column in _columns(kwargs):
+        if names & _columns(kwargs):
             continue
         if "column_set" in kwargs:
-            columns = [c for c in kwargs["column_set"] if c != column]
+            columns = [c for c in kwargs["column_set"] if c not in names]
             kept.append((kind, {**kwargs, "column_set": columns}, field))
         else:
             kept.append((kind, kwargs, field))

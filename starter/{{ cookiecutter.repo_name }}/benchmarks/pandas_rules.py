@@ -135,6 +135,29 @@ def column_unique_value_count_to_be_between(
     )
 
 
+def column_min_to_be_between(
+    frame: pd.DataFrame, column: str, min_value: Any = None, max_value: Any = None
+) -> bool:
+    """The smallest value within bounds (dates given as ISO text)."""
+    return _within(_present(frame, column).min(), min_value, max_value)
+
+
+def column_max_to_be_between(
+    frame: pd.DataFrame, column: str, min_value: Any = None, max_value: Any = None
+) -> bool:
+    """The largest value within bounds (dates given as ISO text)."""
+    return _within(_present(frame, column).max(), min_value, max_value)
+
+
+def _within(value: Any, low: Any, high: Any) -> bool:
+    if pd.isna(value):
+        return True
+    convert = pd.Timestamp if isinstance(value, pd.Timestamp) else (lambda v: v)
+    return (low is None or value >= convert(low)) and (
+        high is None or value <= convert(high)
+    )
+
+
 CHECKS: dict[str, Callable[..., bool]] = {
     f"expect_{function.__name__}": function
     for function in (
@@ -151,6 +174,8 @@ CHECKS: dict[str, Callable[..., bool]] = {
         column_values_to_be_of_type,
         column_pair_values_a_to_be_greater_than_b,
         column_unique_value_count_to_be_between,
+        column_min_to_be_between,
+        column_max_to_be_between,
     )
 }
 

@@ -25,6 +25,7 @@ from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.contract.active import activate as activate_contract
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.settings import CONFIG_LOADER_ARGS
+from {{ cookiecutter.python_package }}.training import ModelEngineeringParams
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -186,20 +187,22 @@ def toy_contract(classes: list[str] | None = None) -> Contract:
     return Contract.model_validate(raw)
 
 
-TOY_PARAMS: dict[str, Any] = {
-    "model": {"hidden_sizes": [8], "dropout": 0.0, "max_embedding_dim": 2},
-    "training": {
-        "learning_rate": 0.02,
-        "weight_decay": 0.0,
-        "batch_size": 64,
-        "max_epochs": 30,
-        "patience": 3,
-        "min_delta": 0.0,
-        "seed": 1,
-        "num_threads": 1,
-        "device": "cpu",
-    },
-}
+TOY_PARAMS = ModelEngineeringParams.model_validate(
+    {
+        "model": {"hidden_sizes": [8], "dropout": 0.0, "max_embedding_dim": 2},
+        "training": {
+            "learning_rate": 0.02,
+            "weight_decay": 0.0,
+            "batch_size": 64,
+            "max_epochs": 30,
+            "patience": 3,
+            "min_delta": 0.0,
+            "seed": 1,
+            "num_threads": 1,
+            "device": "cpu",
+        },
+    }
+)
 
 
 def toy_split(n: int, seed: int, classes: list[str] | None = None) -> pd.DataFrame:

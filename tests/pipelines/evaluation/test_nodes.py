@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from ml_template.contract import Contract
 from ml_template.metrics import best_f1_threshold, classification_metrics
 from ml_template.pipelines.evaluation.nodes import (
+    EvaluationParams,
     choose_threshold,
     evaluate_baselines,
     evaluate_model,
@@ -24,10 +25,9 @@ from tests.conftest import TOY_PARAMS, toy_contract, toy_split
 
 TOY = toy_contract()
 
-EVALUATION_PARAMS = {
-    "logistic_baseline": {"C": 1.0, "max_iter": 500},
-    "calibration_bins": 5,
-}
+EVALUATION_PARAMS = EvaluationParams(
+    logistic_baseline={"C": 1.0, "max_iter": 500}, calibration_bins=5
+)
 
 
 @pytest.fixture(scope="module")

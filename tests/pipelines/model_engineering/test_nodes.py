@@ -41,7 +41,7 @@ def test_training_learns_the_signal_and_stops_early() -> None:
     ).mean()
     assert accuracy > 0.85
     assert history[-1]["train_loss"] < history[0]["train_loss"]
-    assert len(history) < TOY_PARAMS["training"]["max_epochs"]  # early stopping fired
+    assert len(history) < TOY_PARAMS.training.max_epochs  # early stopping fired
 
 
 def test_best_epoch_weights_are_restored() -> None:

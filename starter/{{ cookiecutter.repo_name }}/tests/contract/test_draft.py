@@ -13,7 +13,7 @@ from omegaconf import OmegaConf
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.contract.draft import draft_columns, key_candidates, sanitise
 from {{ cookiecutter.python_package }}.contract.scaffold import main
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, lay_fixture
 
 
 def test_sanitise_makes_unique_identifiers() -> None:
@@ -92,6 +92,7 @@ def test_the_target_becomes_a_category_and_keys_are_proposed() -> None:
 @pytest.fixture
 def conf(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT_ROOT / "conf", tmp_path / "conf")
+    lay_fixture(tmp_path / "conf")  # the churn example, whatever conf/base holds
     return tmp_path / "conf"
 
 

@@ -45,10 +45,15 @@ def activate(contract: Contract | None) -> None:
 def active_contract() -> Contract:
     """The run's contract; without a session, the default environment's."""
     if _active is None:
-        from kedro.framework.project import settings  # noqa: PLC0415
+        from kedro.config import OmegaConfigLoader  # noqa: PLC0415
 
-        loader = settings.CONFIG_LOADER_CLASS(
-            conf_source=settings.CONF_SOURCE, **settings.CONFIG_LOADER_ARGS
+        from {{ cookiecutter.python_package }}.settings import (  # noqa: PLC0415 (settings import the hooks)
+            CONFIG_LOADER_ARGS,
+            project_root,
+        )
+
+        loader = OmegaConfigLoader(
+            conf_source=str(project_root() / "conf"), **CONFIG_LOADER_ARGS
         )
         activate(parse_contract(loader["parameters"].get("contract")))
     return _active  # type: ignore[return-value]

@@ -132,7 +132,15 @@ def _column(contract: Contract, name: str, column: Column, at: str) -> list[Rule
                 f"{at}.values",
             )
         )
-    if column.min is not None or column.max is not None:
+    if column.type == "date":  # GX compares dates value by value: 50x slower than this
+        for bound, kind, key in (
+            (column.min, "expect_column_min_to_be_between", "min_value"),
+            (column.max, "expect_column_max_to_be_between", "max_value"),
+        ):
+            if bound is not None:
+                limit = _bound(contract, column, bound)
+                rules.append((kind, {"column": name, key: limit}, f"{at}.{key[:3]}"))
+    elif column.min is not None or column.max is not None:
         bounds = {
             "min_value": _bound(contract, column, column.min),
             "max_value": _bound(contract, column, column.max),

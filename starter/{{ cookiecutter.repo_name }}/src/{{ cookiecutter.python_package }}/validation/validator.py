@@ -44,8 +44,9 @@ class GXValidator:
           on: save
           options: {suite: customers_intermediate}
 
-    ``without_target: true`` applies the same suite to unlabelled data (rows to
-    score): the rules on the target are left out.
+    ``without_target: true`` applies the same suite to rows to score: the rules on the
+    target, and those on the data as a whole (row counts, missing shares, varied
+    features), are left out; every rule a single row can break still applies.
     """
 
     def __init__(self, suite: str, without_target: bool = False) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import OneHotEncoder
 
@@ -15,6 +16,17 @@ from {{ cookiecutter.python_package }}.model import TabularMLP
 from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns, score
+
+
+class EvaluationParams(BaseModel):
+    """``evaluation`` in ``parameters_evaluation.yml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    logistic_baseline: dict[str, Any] = Field(
+        default_factory=dict, description="LogisticRegression arguments."
+    )
+    calibration_bins: int = Field(default=10, ge=2)
 
 
 def predict_split(
@@ -50,7 +62,7 @@ def evaluate_baselines(
     test_set: pd.DataFrame,
     preprocessing: dict[str, Any],
     contract: Contract,
-    params: dict[str, Any],
+    params: EvaluationParams,
 ) -> dict[str, dict[str, float]]:
     """Metrics on the test split of two baselines fitted on the training split.
 
@@ -65,7 +77,7 @@ def evaluate_baselines(
     prior = np.bincount(train_target, minlength=len(table.classes)) / len(train_target)
     encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     train_inputs = _linear_inputs(train_set, preprocessor, encoder, fit=True)
-    logistic = LogisticRegression(**params["logistic_baseline"]).fit(
+    logistic = LogisticRegression(**params.logistic_baseline).fit(
         train_inputs, train_target
     )
     test_inputs = _linear_inputs(test_set, preprocessor, encoder, fit=False)

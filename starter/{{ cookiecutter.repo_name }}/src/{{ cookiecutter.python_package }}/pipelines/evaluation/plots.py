@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -14,6 +12,7 @@ from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_
 
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import predicted_labels
+from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import EvaluationParams
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns
@@ -24,7 +23,7 @@ def plot_evaluation(
     decision: dict[str, float | None],
     training_history: list[dict[str, float]],
     contract: Contract,
-    params: dict[str, Any],
+    params: EvaluationParams,
 ) -> tuple[Figure, Figure, Figure, Figure, Figure]:
     """ROC, precision-recall, calibration, confusion matrix and training curves."""
     table = contract.table
@@ -33,7 +32,7 @@ def plot_evaluation(
     return (
         _curves(target, probabilities, table, "roc"),
         _curves(target, probabilities, table, "pr"),
-        _calibration(target, probabilities, table, params["calibration_bins"]),
+        _calibration(target, probabilities, table, params.calibration_bins),
         _confusion(target, probabilities, decision["threshold"], table),
         _training_curves(training_history),
     )

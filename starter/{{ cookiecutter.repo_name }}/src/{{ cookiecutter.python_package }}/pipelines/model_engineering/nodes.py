@@ -16,7 +16,12 @@ from {{ cookiecutter.python_package }}.preprocessing import (
     transform,
 )
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
-from {{ cookiecutter.python_package }}.training import TrainingParams, fit, resolve_device, to_batches
+from {{ cookiecutter.python_package }}.training import (
+    ModelEngineeringParams,
+    fit,
+    resolve_device,
+    to_batches,
+)
 
 
 def fit_preprocessing(train_set: pd.DataFrame, contract: Contract) -> dict[str, Any]:
@@ -37,7 +42,7 @@ def train_model(
     validation_set: pd.DataFrame,
     preprocessing: dict[str, Any],
     contract: Contract,
-    params: dict[str, Any],
+    params: ModelEngineeringParams,
 ) -> tuple[TabularMLP, list[dict[str, float]]]:
     """Train the MLP with early stopping on the validation loss.
 
@@ -57,7 +62,7 @@ def train_model(
     """
     table = contract.table
     preprocessor = Preprocessor.from_dict(preprocessing)
-    training = TrainingParams.model_validate(params["training"])
+    training = params.training
     torch.manual_seed(training.seed)
     torch.set_num_threads(training.num_threads)
     device = resolve_device(training.device)
@@ -65,7 +70,7 @@ def train_model(
         n_numeric=preprocessor.n_numeric_inputs,
         cardinalities=preprocessor.cardinalities,
         n_classes=len(table.classes),
-        **params["model"],
+        **params.model.model_dump(),
     )
     model = TabularMLP(config).to(device)
     history = fit(
