@@ -75,8 +75,14 @@ def test_prepare_rows_types_and_tidies(contract: Contract) -> None:
     [
         (lambda f: f.drop(columns="plan"), r"lack the columns \['plan'\]"),
         (lambda f: f.assign(colour="red"), r"unknown ones \['colour'\]"),
-        (lambda f: f.assign(age=["x", "2"]), r"row 0: age: not a number: 'x'"),
-        (lambda f: f.assign(age=["500", "40"]), r"row 0: age: above 110: '500'"),
+        (
+            lambda f: f.assign(age=["x", "2"]),
+            r"row 0 \(customer_id 'C0000001'\): age: not a number: 'x'",
+        ),
+        (
+            lambda f: f.assign(age=["500", "40"]),
+            r"row 0 \(customer_id 'C0000001'\): age: above 110: '500'",
+        ),
         (
             lambda f: f.assign(tenure_months=["-1", "2"]),
             r"tenure_months: below 0: '-1'",

@@ -43,7 +43,7 @@ def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     except ContractError as exc:
         raise MalformedRowsError(f"Rows to score break the contract: {exc}") from None
     problems = [
-        f"row {position}: {reason}"
+        f"row {position}{_ids(rejected.loc[position], contract)}: {reason}"
         for position, reason in zip(
             rejected.index, rejected["quarantine_reason"], strict=True
         )
@@ -58,6 +58,17 @@ def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     if given_ids is not None and not entity.key:
         clean_rows[ROW_ID] = given_ids.to_numpy()
     return pd.concat([clean_rows, numbers.reset_index(drop=True)], axis=1)
+
+
+def _ids(row: pd.Series, contract: Contract) -> str:
+    """`` (customer_id 'C0000001')``: the row's key as sent, when it has one."""
+    entity = contract.entity
+    given = [
+        f"{name} {row[entity.raw_name(name)]!r}"
+        for name in entity.key
+        if str(row.get(entity.raw_name(name), "")).strip()
+    ]
+    return f" ({', '.join(given)})" if given else ""
 
 
 def _to_raw_names(rows: pd.DataFrame, contract: Contract) -> dict[str, str]:

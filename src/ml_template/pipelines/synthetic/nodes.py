@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
 from ml_template.synthetic import TARGET, generate
 
 
+class NewCustomers(BaseModel):
+    """A batch of unseen customers to score."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n_customers: int = Field(gt=0)
+    seed: int
+    first_id: int = Field(gt=0, description="Ids start here, apart from training's.")
+
+
+class SyntheticParams(BaseModel):
+    """``synthetic`` in ``parameters_synthetic.yml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n_customers: int = Field(gt=0)
+    seed: int
+    as_of_date: dt.date
+    dirt: bool = True
+    new_customers: NewCustomers
+
+
 def generate_raw_data(
-    params: dict[str, Any],
+    params: SyntheticParams,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Generate the raw sources and the true churn probabilities.
 
@@ -22,16 +45,16 @@ def generate_raw_data(
         probability (kept apart from the raw data).
     """
     data = generate(
-        n_customers=params["n_customers"],
-        seed=params["seed"],
-        as_of=params["as_of_date"],
-        dirt=params["dirt"],
+        n_customers=params.n_customers,
+        seed=params.seed,
+        as_of=params.as_of_date.isoformat(),
+        dirt=params.dirt,
     )
     return data.customers, data.usage, data.tickets, data.churn_probability
 
 
 def generate_new_customers(
-    params: dict[str, Any],
+    params: SyntheticParams,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Generate a batch of customers to score: other ids, no label column (as real
     new customers arrive).
@@ -43,12 +66,12 @@ def generate_new_customers(
     Returns:
         Customers, usage and tickets as received.
     """
-    batch = params["new_customers"]
+    batch = params.new_customers
     data = generate(
-        n_customers=batch["n_customers"],
-        seed=batch["seed"],
-        as_of=params["as_of_date"],
-        dirt=params["dirt"],
-        first_id=batch["first_id"],
+        n_customers=batch.n_customers,
+        seed=batch.seed,
+        as_of=params.as_of_date.isoformat(),
+        dirt=params.dirt,
+        first_id=batch.first_id,
     )
     return data.customers.drop(columns=TARGET), data.usage, data.tickets
