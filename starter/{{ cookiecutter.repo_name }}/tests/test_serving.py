@@ -166,7 +166,7 @@ def test_served_model_answers_raw_rows(server: int, rows: pd.DataFrame) -> None:
     [
         (
             lambda f: f.assign(age=["forty", "41", "42", "43"]),
-            "row 0: age: not a number: 'forty'",
+            "age: not a number: 'forty'",
         ),
         (lambda f: f.drop(columns="contract"), "lack the columns ['contract']"),
         (lambda f: f.assign(customer_id=""), "row 0: customer_id: missing"),
