@@ -53,8 +53,15 @@ def test_every_source_has_a_gated_raw_dataset(
 
 
 def _dataset(entry: dict[str, Any], root: Path) -> AbstractDataset:
+    """The raw dataset under ``root``, writing text in the format it reads."""
     config = {k: v for k, v in entry.items() if k not in {"validator", "metadata"}}
     config["filepath"] = str(root / config["filepath"])
+    if config["type"].endswith("CSVDataset"):
+        load_args = config.get("load_args", {})
+        written = {
+            k: load_args[k] for k in ("sep", "quotechar", "encoding") if k in load_args
+        }
+        config["save_args"] = {"index": False, **written, **config.get("save_args", {})}
     return AbstractDataset.from_config("raw", config)
 
 
