@@ -138,12 +138,12 @@ def _column(contract: Contract, name: str, column: Column, at: str) -> list[Rule
             (column.max, "expect_column_max_to_be_between", "max_value"),
         ):
             if bound is not None:
-                limit = _bound(contract, column, bound)
+                limit = _bound(contract, bound)
                 rules.append((kind, {"column": name, key: limit}, f"{at}.{key[:3]}"))
     elif column.min is not None or column.max is not None:
         bounds = {
-            "min_value": _bound(contract, column, column.min),
-            "max_value": _bound(contract, column, column.max),
+            "min_value": _bound(contract, column.min),
+            "max_value": _bound(contract, column.max),
         }
         rules.append(
             (
@@ -195,7 +195,7 @@ def _unique(columns: list[str], at: str) -> list[Rule]:
     return [("expect_compound_columns_to_be_unique", {"column_list": columns}, at)]
 
 
-def _bound(contract: Contract, column: Column, value: Any) -> Any:
+def _bound(contract: Contract, value: Any) -> Any:
     """A bound as GX compares it: dates as ISO date-times (GX reads a bare date as a
     ``date``, which pandas 3 refuses to compare with its timestamps)."""
     value = contract.bound(value)
