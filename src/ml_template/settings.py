@@ -1,4 +1,4 @@
-"""Project settings: hooks, configuration patterns and the session store."""
+"""Project settings: hooks, the context, configuration patterns."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from pathlib import Path
 
 from kedro.config import OmegaConfigLoader
 
+from ml_template.context import ProjectContext
 from ml_template.hooks import TrackingHooks, ValidationHooks
+from ml_template.runs.hooks import ModelArtifactHooks, RunHooks
 
-HOOKS = (ValidationHooks(), TrackingHooks())
+_RUNS = RunHooks()
+HOOKS = (ValidationHooks(), TrackingHooks(), _RUNS, ModelArtifactHooks(_RUNS.staging))
+CONTEXT_CLASS = ProjectContext
 
 
 def _env(name: str, default: str | None = None) -> str | None:

@@ -14,13 +14,16 @@ from kedro.io.core import (
     get_protocol_and_path,
 )
 
+from ml_template.datasets.atomic import AtomicWrites
+
 if TYPE_CHECKING:
     from ml_template.model import TabularMLP
 
 
-class TorchModelDataset(AbstractVersionedDataset[Any, Any]):
+class TorchModelDataset(AtomicWrites, AbstractVersionedDataset[Any, Any]):
     """Saves the model's config and ``state_dict`` with ``torch.save``; loads them with
-    ``torch.load(weights_only=True)`` and rebuilds the module on the CPU.
+    ``torch.load(weights_only=True)`` and rebuilds the module on the CPU. Saves are
+    atomic on a local disk (:mod:`ml_template.datasets.atomic`).
 
     Example::
 

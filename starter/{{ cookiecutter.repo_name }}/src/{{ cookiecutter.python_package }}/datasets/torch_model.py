@@ -14,13 +14,16 @@ from kedro.io.core import (
     get_protocol_and_path,
 )
 
+from {{ cookiecutter.python_package }}.datasets.atomic import AtomicWrites
+
 if TYPE_CHECKING:
     from {{ cookiecutter.python_package }}.model import TabularMLP
 
 
-class TorchModelDataset(AbstractVersionedDataset[Any, Any]):
+class TorchModelDataset(AtomicWrites, AbstractVersionedDataset[Any, Any]):
     """Saves the model's config and ``state_dict`` with ``torch.save``; loads them with
-    ``torch.load(weights_only=True)`` and rebuilds the module on the CPU.
+    ``torch.load(weights_only=True)`` and rebuilds the module on the CPU. Saves are
+    atomic on a local disk (:mod:`{{ cookiecutter.python_package }}.datasets.atomic`).
 
     Example::
 

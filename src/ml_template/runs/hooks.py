@@ -1,0 +1,255 @@
+"""Hooks that make a run a unit: consistent reads, a commit at the end, no zombies."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from kedro.framework.hooks import hook_impl
+from kedro.io import Version
+
+from ml_template.runs.catalog import pin, versioned
+from ml_template.runs.records import LATEST, RunRecord, RunStore, UnknownRunError
+from ml_template.runs.zombies import PROCESS_TAG, end_zombies, this_process
+
+if TYPE_CHECKING:
+    from kedro.framework.context import KedroContext
+    from kedro.io import DataCatalog
+    from kedro.pipeline import Pipeline
+
+
+def run_store(context: KedroContext) -> RunStore:
+    """The completed runs' records: ``<data_dir>/runs`` (``globals.yml``)."""
+    data_dir = context.config_loader["globals"].get("data_dir", "data")
+    return RunStore(context.project_path / data_dir / "runs")
+
+
+def load_run(context: KedroContext) -> str:
+    """The completed run to read from: ``params:load_run`` (``latest`` by default)."""
+    return str(context.params.get("load_run") or LATEST)
+
+
+class RunHooks:
+    """Read one completed set; commit the run's outputs as a set once it completed.
+
+    Before the pipeline runs, each versioned dataset it writes is set to read back
+    this run's version, and each one it only reads to the version of one completed
+    run (``params:load_run``: the newest holding them all, or the one named). After
+    the run, with the model logged, the run's record is written: from then on it is
+    the newest completed set. Tracked runs also tag their process and end the MLflow
+    runs of processes that are gone.
+    """
+
+    def __init__(self) -> None:
+        self.staging = ModelArtifactStaging()
+        self._store = RunStore(Path("data") / "runs")  # set from the context
+        self._load_run = LATEST
+        self._save_version = ""
+        self._user_pins: dict[str, str] = {}
+        self._read: dict[str, str] = {}
+        self._base: RunRecord | None = None
+        self._made_from: dict[str, list[str]] = {}
+        self._mlflow_run_id: str | None = None
+
+    @hook_impl
+    def after_context_created(self, context: KedroContext) -> None:
+        """Find the run records and which completed run to read from."""
+        self._store = run_store(context)
+        self._load_run = load_run(context)
+
+    @hook_impl
+    def after_catalog_created(self, save_version: str) -> None:
+        """Remember the run's version."""
+        self._save_version = save_version
+
+    @hook_impl
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: DataCatalog
+    ) -> None:
+        """Pin every versioned dataset: this run's own, or one completed run's."""
+        # What --load-versions gave (the catalog's load versions hold the record's too).
+        self._user_pins = dict(run_params.get("load_versions") or {})
+        produced = pipeline.all_outputs()
+        needed = {}
+        for name in sorted(pipeline.datasets()):
+            dataset = versioned(catalog, name)
+            if dataset is None or name in self._user_pins:
+                continue
+            if name in produced:
+                pin(dataset, self._save_version)
+            else:
+                needed[name] = dataset
+        self._base = self._base_record(set(needed))
+        self._read = {
+            name: self._base.datasets[name]  # type: ignore[union-attr]
+            for name in needed
+        } | {n: v for n, v in self._user_pins.items() if n in pipeline.datasets()}
+        for name, dataset in needed.items():
+            pin(dataset, self._read[name])
+        self._made_from = {
+            output: sorted(i for i in node.inputs if not i.startswith("params"))
+            for node in pipeline.nodes
+            for output in node.outputs
+        }
+        self._track_process()
+
+    def _base_record(self, needed: set[str]) -> RunRecord | None:
+        if needed:
+            return self._store.find(self._load_run, needed)
+        try:
+            return self._store.find(self._load_run)
+        except UnknownRunError:
+            return None  # nothing completed yet, and nothing to read
+
+    def _track_process(self) -> None:
+        import mlflow  # noqa: PLC0415 (kedro-mlflow imported it)
+
+        run = mlflow.active_run()
+        self._mlflow_run_id = run.info.run_id if run else None
+        if run is None:
+            return
+        mlflow.set_tag(PROCESS_TAG, this_process())
+        end_zombies(mlflow.MlflowClient(), [run.info.experiment_id])
+
+    @hook_impl(trylast=True)  # after kedro-mlflow has logged the model
+    def after_pipeline_run(
+        self, run_params: dict[str, Any], catalog: DataCatalog
+    ) -> None:
+        """Commit: write the run's record, which makes its set the newest complete one."""
+        self.staging.restore()
+        saved = sorted(
+            name
+            for name in catalog.keys()
+            if versioned(catalog, name) is not None
+            and catalog.get(
+                name, version=Version(self._save_version, self._save_version)
+            ).exists()
+        )
+        if not saved:
+            return  # nothing versioned written (data generation): nothing to commit
+        record = RunRecord(
+            version=self._save_version,
+            pipelines=run_params.get("pipeline_names") or ["__default__"],
+            finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            datasets=self._inherited(set(saved))
+            | self._read
+            | dict.fromkeys(saved, self._save_version),
+            saved=saved,
+            made_from=self._inherited_lineage(set(saved))
+            | {n: self._made_from.get(n, []) for n in saved},
+            based_on=self._base.version if self._base else None,
+            mlflow_run_id=self._mlflow_run_id,
+            model_uri=_logged_model_uri(self._mlflow_run_id),
+            command=_command(),
+        )
+        self._store.save(record)
+
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        """A failed run commits nothing; only the staged model files go."""
+        self.staging.restore()
+
+    def _stale(self, saved: set[str]) -> set[str]:
+        """Datasets of the base set made, directly or not, from what this run remade."""
+        lineage = self._base.made_from if self._base else {}
+        stale: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, inputs in lineage.items():
+                if name not in stale and (saved | stale) & set(inputs):
+                    stale.add(name)
+                    changed = True
+        return stale
+
+    def _inherited(self, saved: set[str]) -> dict[str, str]:
+        if self._base is None:
+            return {}
+        dropped = self._stale(saved) | saved
+        return {n: v for n, v in self._base.datasets.items() if n not in dropped}
+
+    def _inherited_lineage(self, saved: set[str]) -> dict[str, list[str]]:
+        kept = self._inherited(saved)
+        return {
+            n: i
+            for n, i in (self._base.made_from if self._base else {}).items()
+            if n in kept
+        }
+
+
+def _command() -> str:
+    """The command line that started this process, as typed (``kedro run --params ...``)."""
+    program = Path(sys.argv[0]).name
+    return shlex.join(["kedro" if program == "__main__.py" else program, *sys.argv[1:]])
+
+
+def _logged_model_uri(run_id: str | None) -> str | None:
+    """``models:/<id>`` of the model the run logged, when it logged one."""
+    if run_id is None:
+        return None
+    import mlflow  # noqa: PLC0415
+
+    model = mlflow.last_logged_model()
+    if model is None or model.source_run_id != run_id:
+        return None
+    return model.model_uri
+
+
+class ModelArtifactStaging:
+    """The files kedro-mlflow packs into the logged model: this run's version only.
+
+    kedro-mlflow logs the folder of each versioned dataset the served pipeline reads,
+    every version ever saved in it: each logged model grew by all the earlier runs'
+    models. During the logging, each such dataset points at a temporary folder that
+    holds the one version this run uses.
+    """
+
+    def __init__(self) -> None:
+        self._folder: str | None = None
+        self._moved: dict[Any, PurePosixPath] = {}
+
+    def stage(self, catalog: DataCatalog, names: set[str]) -> None:
+        """Point each dataset at a folder holding only the version it loads."""
+        self._folder = tempfile.mkdtemp(prefix="logged-model-")
+        for name in sorted(names):
+            dataset = versioned(catalog, name)
+            if dataset is None:
+                continue
+            version = dataset.resolve_load_version()
+            original = dataset._filepath
+            staged = PurePosixPath(self._folder) / name / original.name
+            target = Path(str(staged / version / original.name))
+            target.parent.mkdir(parents=True)
+            shutil.copy2(str(dataset._get_load_path()), target)
+            self._moved[dataset] = original
+            dataset._filepath = staged
+
+    def restore(self) -> None:
+        """Point the datasets back at their folders; delete the staged copies."""
+        for dataset, original in self._moved.items():
+            dataset._filepath = original
+        self._moved = {}
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+class ModelArtifactHooks:
+    """Stage the served pipeline's inputs just before kedro-mlflow logs the model."""
+
+    def __init__(self, staging: ModelArtifactStaging) -> None:
+        self.staging = staging
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow's after_pipeline_run
+    def after_pipeline_run(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
+        """Stage this run's version of each file the logged model packs."""
+        inference = getattr(pipeline, "inference", None)
+        if inference is None:
+            return
+        inputs = {n for n in inference.inputs() if not n.startswith("params:")}
+        self.staging.stage(catalog, inputs - {pipeline.input_name})

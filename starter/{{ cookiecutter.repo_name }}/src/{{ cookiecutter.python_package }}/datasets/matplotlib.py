@@ -1,0 +1,9 @@
+"""kedro-datasets' ``matplotlib.MatplotlibDataset``, saved atomically (see :mod:`{{ cookiecutter.python_package }}.datasets.atomic`)."""
+
+from kedro_datasets.matplotlib import MatplotlibDataset as _MatplotlibDataset
+
+from {{ cookiecutter.python_package }}.datasets.atomic import AtomicWrites
+
+
+class MatplotlibDataset(AtomicWrites, _MatplotlibDataset):
+    """kedro-datasets' ``matplotlib.MatplotlibDataset``; a local file appears whole or not at all."""
