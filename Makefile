@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data contract bench clean help
+.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data contract models rollback prune bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,16 @@ contract: $(STAMP)  ## Draft the contract of a raw file: SOURCE=path TARGET=colu
 	@test -n "$(SOURCE)" || { echo "usage: make contract SOURCE=data/01_raw/<file> TARGET=<column> (or JOIN=<key column> for an event table)"; exit 2; }
 	$(BIN)/python -m ml_template.contract.scaffold "$(SOURCE)" $(if $(TARGET),--target "$(TARGET)") $(if $(KEY),--key "$(KEY)") $(if $(JOIN),--join-by "$(JOIN)") $(if $(NAME),--name "$(NAME)")
 
+models: $(STAMP)  ## List the registered model versions, their scores and the champion
+	$(BIN)/python -m ml_template.runs.registry list
+
+rollback: $(STAMP)  ## Make registered version VERSION the champion (make models lists them)
+	@test -n "$(VERSION)" || { echo "usage: make rollback VERSION=<n> (make models lists the versions)"; exit 2; }
+	$(BIN)/python -m ml_template.runs.registry champion "$(VERSION)"
+
+prune: $(STAMP)  ## Keep the last KEEP completed runs (5) and the champion's; DRY_RUN=1 shows, MLFLOW=1 prunes MLflow too
+	$(BIN)/python -m ml_template.runs.prune --keep $(or $(KEEP),5) $(if $(DRY_RUN),--dry-run) $(if $(MLFLOW),--mlflow)
+
 data: $(STAMP)  ## Regenerate the bundled raw sample (N=... to change its size)
 	$(BIN)/kedro run --pipelines synthetic $(if $(N),--params synthetic.n_customers=$(N))
 
@@ -72,6 +82,10 @@ starter: $(STAMP)  ## Regenerate starter/ (the cookiecutter template) from the l
 bench: $(STAMP)  ## Benchmarks, about 16 min (QUICK=1: a few minutes); see docs/performance.md
 	$(BIN)/python -m benchmarks.run_all $(if $(QUICK),--quick)
 
-clean:  ## Remove generated data, builds and caches (keeps data/01_raw and .venv)
-	find data -mindepth 2 ! -path 'data/01_raw/*' ! -name .gitkeep -delete
+clean: $(STAMP)  ## Remove builds, caches and every run but the newest and the champion's (ALL=1: all generated data)
 	rm -rf build .pytest_cache .ruff_cache
+ifdef ALL
+	find data -mindepth 2 ! -path 'data/01_raw/*' ! -name .gitkeep -delete
+else
+	$(BIN)/python -m ml_template.runs.prune --keep 1
+endif

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shlex
 import shutil
 import sys
@@ -15,12 +16,15 @@ from kedro.io import Version
 
 from ml_template.runs.catalog import pin, versioned
 from ml_template.runs.records import LATEST, RunRecord, RunStore, UnknownRunError
+from ml_template.runs.registry import CHAMPION, ModelBundle, register, set_champion
 from ml_template.runs.zombies import PROCESS_TAG, end_zombies, this_process
 
 if TYPE_CHECKING:
     from kedro.framework.context import KedroContext
     from kedro.io import DataCatalog
     from kedro.pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
 
 
 def run_store(context: KedroContext) -> RunStore:
@@ -40,9 +44,10 @@ class RunHooks:
     Before the pipeline runs, each versioned dataset it writes is set to read back
     this run's version, and each one it only reads to the version of one completed
     run (``params:load_run``: the newest holding them all, or the one named). After
-    the run, with the model logged, the run's record is written: from then on it is
-    the newest completed set. Tracked runs also tag their process and end the MLflow
-    runs of processes that are gone.
+    the run, with the model logged, the model is registered (and made the champion
+    when the challenger gate says it wins), then the run's record is written: from
+    then on it is the newest completed set. Tracked runs also tag their process and
+    end the MLflow runs of processes that are gone.
     """
 
     def __init__(self) -> None:
@@ -55,12 +60,16 @@ class RunHooks:
         self._base: RunRecord | None = None
         self._made_from: dict[str, list[str]] = {}
         self._mlflow_run_id: str | None = None
+        self._model_name: str | None = None
+        self._champion_read: ModelBundle | None = None
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
         """Find the run records and which completed run to read from."""
         self._store = run_store(context)
         self._load_run = load_run(context)
+        self._model_name = context.config_loader["globals"].get("model_name")
+        self._champion_read = None
 
     @hook_impl
     def after_catalog_created(self, save_version: str) -> None:
@@ -116,6 +125,19 @@ class RunHooks:
         mlflow.set_tag(PROCESS_TAG, this_process())
         end_zombies(mlflow.MlflowClient(), [run.info.experiment_id])
 
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str, data: Any) -> None:
+        """Tag the run with the registered version it read as the champion."""
+        if dataset_name != "champion_model" or not isinstance(data, ModelBundle):
+            return
+        self._champion_read = data
+        import mlflow  # noqa: PLC0415
+
+        if mlflow.active_run() is not None:
+            mlflow.set_tags(
+                {f"{CHAMPION}.version": data.version, f"{CHAMPION}.run_id": data.run_id}
+            )
+
     @hook_impl(trylast=True)  # after kedro-mlflow has logged the model
     def after_pipeline_run(
         self, run_params: dict[str, Any], catalog: DataCatalog
@@ -132,6 +154,10 @@ class RunHooks:
         )
         if not saved:
             return  # nothing versioned written (data generation): nothing to commit
+        model_uri = _logged_model_uri(self._mlflow_run_id)
+        model_version, champion = (
+            self._register(catalog, model_uri, saved) if model_uri else (None, False)
+        )
         record = RunRecord(
             version=self._save_version,
             pipelines=run_params.get("pipeline_names") or ["__default__"],
@@ -144,10 +170,54 @@ class RunHooks:
             | {n: self._made_from.get(n, []) for n in saved},
             based_on=self._base.version if self._base else None,
             mlflow_run_id=self._mlflow_run_id,
-            model_uri=_logged_model_uri(self._mlflow_run_id),
+            model_uri=model_uri,
+            model_version=model_version,
+            champion=champion,
+            scored_with=self._champion_read.version if self._champion_read else None,
             command=_command(),
         )
         self._store.save(record)
+
+    def _register(
+        self, catalog: DataCatalog, model_uri: str, saved: list[str]
+    ) -> tuple[str | None, bool]:
+        """Register the logged model; make it the champion when the gate says so."""
+        if not self._model_name or "promotion_decision" not in saved:
+            return None, False  # no gate ran: nothing to compare, nothing to promote
+        import mlflow  # noqa: PLC0415
+
+        decision = catalog.load("promotion_decision")
+        metric = decision["metric"]
+        version = register(
+            model_uri,
+            self._model_name,
+            {
+                "run": self._save_version,
+                "metric": metric,
+                "score": f"{decision['challenger']:.4f}",
+            },
+        )
+        client = mlflow.MlflowClient()
+        wins = bool(decision["challenger_wins"])
+        if wins:
+            set_champion(client, self._model_name, version)
+        run_id = self._mlflow_run_id
+        client.log_metric(
+            run_id, f"promotion.challenger.{metric}", decision["challenger"]
+        )
+        if decision["champion"] is not None:
+            client.log_metric(
+                run_id, f"promotion.champion.{metric}", decision["champion"]
+            )
+        outcome = (
+            f"{self._model_name} v{version} is the champion"
+            if wins
+            else f"{self._model_name} v{version} registered; the champion stays "
+            f"v{decision['champion_version']}"
+        )
+        client.set_tag(run_id, "promotion", f"{outcome} ({decision['reason']})")
+        logger.info("%s: %s.", outcome, decision["reason"])
+        return version, wins
 
     @hook_impl
     def on_pipeline_error(self) -> None:

@@ -40,6 +40,9 @@ class RunRecord(BaseModel):
     based_on: str | None = None  # the record whose set this run started from
     mlflow_run_id: str | None = None
     model_uri: str | None = None  # the MLflow model the run logged, if any
+    model_version: str | None = None  # its version in the Model Registry
+    champion: bool = False  # whether it took the champion alias
+    scored_with: str | None = None  # the registered champion version the run read
     command: str = ""
 
 

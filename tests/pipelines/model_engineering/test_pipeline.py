@@ -33,7 +33,12 @@ def test_only_evaluation_reads_the_test_split() -> None:
         node.name for node in evaluation_pipeline().nodes if "test_set" in node.inputs
     }
 
-    assert readers == {"predict_test_node", "evaluate_baselines_node"}
+    # The challenger gate scores the registry's champion on the same test split.
+    assert readers == {
+        "predict_test_node",
+        "evaluate_baselines_node",
+        "challenge_champion_node",
+    }
     assert "test_set" not in create_pipeline().inputs()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline
 
 from ml_template.pipelines.evaluation.nodes import (
+    challenge_champion,
     choose_threshold,
     evaluate_baselines,
     evaluate_model,
@@ -93,6 +94,18 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "training_curves_plot",
                 ],
                 name="plot_evaluation_node",
+            ),
+            Node(
+                challenge_champion,
+                inputs=[
+                    "test_set",
+                    "evaluation_metrics",
+                    "champion_model",
+                    _SCHEMA,
+                    "params:evaluation",
+                ],
+                outputs="promotion_decision",
+                name="challenge_champion_node",
             ),
         ],
         tags="evaluation",

@@ -12,9 +12,30 @@ from ml_template.contract.model import ROW_ID
 from ml_template.errors import MalformedRowsError
 from ml_template.metrics import predicted_labels
 from ml_template.model import TabularMLP
+from ml_template.runs.registry import ModelBundle
 from ml_template.scoring import probability_columns, score
 
 _SHOWN = 10
+
+
+class NoChampionError(LookupError):
+    """Batch inference without a registered champion to score with."""
+
+
+def use_champion(
+    champion: ModelBundle | None,
+) -> tuple[TabularMLP, dict[str, Any], dict[str, float | None]]:
+    """The champion's model, preprocessing and decision threshold, for the scoring steps.
+
+    Raises:
+        NoChampionError: No registered version holds the ``champion`` alias yet.
+    """
+    if champion is None:
+        raise NoChampionError(
+            "No model holds the registry's `champion` alias yet: train one with "
+            "`kedro run` (the first completed training run becomes the champion)."
+        )
+    return champion.model, champion.preprocessing, champion.decision_threshold
 
 
 def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:

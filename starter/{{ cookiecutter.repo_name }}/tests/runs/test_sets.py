@@ -70,13 +70,16 @@ def test_an_older_run_is_read_when_named(trained: Path) -> None:
 
     metrics = _load(trained, "evaluation_metrics", load_run=first["mlflow_run_id"])
 
-    assert metrics["model"] == json.loads(
-        (
-            trained
-            / "data/08_reporting/evaluation_metrics.json"
-            / first["version"]
-            / "evaluation_metrics.json"
-        ).read_text()
-    )["model"]
+    assert (
+        metrics["model"]
+        == json.loads(
+            (
+                trained
+                / "data/08_reporting/evaluation_metrics.json"
+                / first["version"]
+                / "evaluation_metrics.json"
+            ).read_text()
+        )["model"]
+    )
     with pytest.raises(UnknownRunError, match="No completed run has version"):
         _load(trained, "evaluation_metrics", load_run="nope")

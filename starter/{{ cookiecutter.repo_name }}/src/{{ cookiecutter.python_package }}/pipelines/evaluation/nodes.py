@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,8 +14,28 @@ from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import best_f1_threshold, classification_metrics
 from {{ cookiecutter.python_package }}.model import TabularMLP
 from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
+from {{ cookiecutter.python_package }}.runs.registry import ModelBundle
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns, score
+
+
+class PromotionParams(BaseModel):
+    """``evaluation.promotion``: the challenger gate's rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: Literal["roc_auc", "pr_auc", "log_loss", "brier"] = Field(
+        default="roc_auc",
+        description="A threshold-free test metric: each model keeps its own threshold.",
+    )
+    min_improvement: float = Field(
+        default=0.0, ge=0.0, description="The margin a challenger must beat."
+    )
+
+    @property
+    def higher_is_better(self) -> bool:
+        """ROC-AUC and PR-AUC rise with quality; log-loss and Brier score fall."""
+        return self.metric in ("roc_auc", "pr_auc")
 
 
 class EvaluationParams(BaseModel):
@@ -27,6 +47,7 @@ class EvaluationParams(BaseModel):
         default_factory=dict, description="LogisticRegression arguments."
     )
     calibration_bins: int = Field(default=10, ge=2)
+    promotion: PromotionParams = Field(default_factory=PromotionParams)
 
 
 def predict_split(
@@ -108,6 +129,58 @@ def evaluate_model(
         "roc_auc_gain_over_logistic": model["roc_auc"]
         - baselines["logistic"]["roc_auc"],
         "test_rows": len(target),
+    }
+
+
+def challenge_champion(
+    test_set: pd.DataFrame,
+    evaluation_metrics: dict[str, Any],
+    champion: ModelBundle | None,
+    contract: Contract,
+    params: EvaluationParams,
+) -> dict[str, Any]:
+    """The challenger gate: does the new model beat the registry's champion?
+
+    Both are scored on this run's test split with the same code. A challenger wins
+    when it is better by more than ``min_improvement``, or when there is no champion
+    yet, or when the champion cannot score this data (its contract differed). The
+    completed run moves the ``champion`` alias when the challenger wins.
+    """
+    rule = params.promotion
+    challenger = evaluation_metrics["model"][rule.metric]
+    decision: dict[str, Any] = {
+        "metric": rule.metric,
+        "min_improvement": rule.min_improvement,
+        "challenger": challenger,
+        "champion": None,
+        "champion_version": None,
+    }
+    if champion is None:
+        return decision | {
+            "challenger_wins": True,
+            "reason": "no champion yet: the first model becomes the champion",
+        }
+    decision["champion_version"] = champion.version
+    try:
+        predictions = predict_split(
+            test_set, champion.model, champion.preprocessing, contract
+        )
+    except (KeyError, ValueError, RuntimeError) as error:
+        return decision | {
+            "challenger_wins": True,
+            "reason": f"champion v{champion.version} cannot score this test split "
+            f"(trained on other columns?): {error}",
+        }
+    target, probabilities = _target_and_probabilities(predictions, contract.table)
+    score = classification_metrics(target, probabilities, None)[rule.metric]
+    gain = challenger - score if rule.higher_is_better else score - challenger
+    wins = gain > rule.min_improvement
+    return decision | {
+        "champion": score,
+        "challenger_wins": wins,
+        "reason": f"{rule.metric} {challenger:.4f} against champion v{champion.version}'s "
+        f"{score:.4f}: {'better' if wins else 'not better'} by more than "
+        f"{rule.min_improvement}",
     }
 
 

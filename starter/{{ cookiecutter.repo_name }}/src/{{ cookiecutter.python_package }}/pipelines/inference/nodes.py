@@ -12,9 +12,30 @@ from {{ cookiecutter.python_package }}.contract.model import ROW_ID
 from {{ cookiecutter.python_package }}.errors import MalformedRowsError
 from {{ cookiecutter.python_package }}.metrics import predicted_labels
 from {{ cookiecutter.python_package }}.model import TabularMLP
+from {{ cookiecutter.python_package }}.runs.registry import ModelBundle
 from {{ cookiecutter.python_package }}.scoring import probability_columns, score
 
 _SHOWN = 10
+
+
+class NoChampionError(LookupError):
+    """Batch inference without a registered champion to score with."""
+
+
+def use_champion(
+    champion: ModelBundle | None,
+) -> tuple[TabularMLP, dict[str, Any], dict[str, float | None]]:
+    """The champion's model, preprocessing and decision threshold, for the scoring steps.
+
+    Raises:
+        NoChampionError: No registered version holds the ``champion`` alias yet.
+    """
+    if champion is None:
+        raise NoChampionError(
+            "No model holds the registry's `champion` alias yet: train one with "
+            "`kedro run` (the first completed training run becomes the champion)."
+        )
+    return champion.model, champion.preprocessing, champion.decision_threshold
 
 
 def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:

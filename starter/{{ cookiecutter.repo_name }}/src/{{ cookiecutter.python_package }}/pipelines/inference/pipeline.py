@@ -1,6 +1,6 @@
 """Wiring of the inference pipeline: new raw sources -> the data-engineering pipeline's
 own cleaning, gates and join (reused under the ``inference`` namespace) -> the served
-model's steps -> predictions."""
+model's steps, with the registry's champion -> predictions."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from kedro.pipeline import Node, Pipeline
 from {{ cookiecutter.python_package }}.contract.active import active_contract
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import engineer_features
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.pipeline import CONTRACT, sources_to_primary
-from {{ cookiecutter.python_package }}.pipelines.inference.nodes import predict, prepare_rows
+from {{ cookiecutter.python_package }}.pipelines.inference.nodes import predict, prepare_rows, use_champion
 
 NAMESPACE = "inference"
 SERVING_INPUT = f"{NAMESPACE}.primary_table"
+# What the served steps read: in the logged model its own files; in batch inference
+# the registry's champion.
+MODEL_FILES = ("model", "preprocessing", "decision_threshold")
 
 
 def serving_pipeline() -> Pipeline:
@@ -49,11 +52,19 @@ def serving_pipeline() -> Pipeline:
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
-    """Create the inference pipeline (needs a trained model: run the default first)."""
+    """Create the inference pipeline: it scores with ``models:/<name>@champion``."""
     batch = Pipeline(
         sources_to_primary(active_contract()),
         namespace=NAMESPACE,
         parameters={CONTRACT},
         tags="inference",
     )
-    return batch + serving_pipeline()
+    champion = {name: f"{NAMESPACE}.champion_{name}" for name in MODEL_FILES}
+    use = Node(
+        use_champion,
+        inputs="champion_model",
+        outputs=list(champion.values()),
+        name="inference_use_champion_node",
+        tags="inference",
+    )
+    return batch + Pipeline([use]) + Pipeline(serving_pipeline(), inputs=champion)

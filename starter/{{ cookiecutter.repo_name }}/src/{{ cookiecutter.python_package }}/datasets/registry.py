@@ -1,0 +1,50 @@
+"""A registered model's files, loaded from the MLflow Model Registry by alias."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kedro.io import AbstractDataset, DatasetError
+
+from {{ cookiecutter.python_package }}.runs.registry import CHAMPION, ModelBundle, load_bundle
+
+
+class RegisteredModelDataset(AbstractDataset[None, "ModelBundle | None"]):
+    """Loads ``models:/<model_name>@<alias>``: the model, its preprocessing and its
+    decision threshold, with the version they came from; None when no version holds
+    the alias yet (before the first training run). Read-only.
+
+    Example::
+
+        champion_model:
+          type: {{ cookiecutter.python_package }}.datasets.registry.RegisteredModelDataset
+          model_name: {{ cookiecutter.python_package }}
+          alias: champion
+    """
+
+    def __init__(
+        self,
+        *,
+        model_name: str,
+        alias: str = CHAMPION,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self.model_name = model_name
+        self.alias = alias
+        self.metadata = metadata
+
+    def load(self) -> ModelBundle | None:
+        """The aliased version's files, or None."""
+        import mlflow  # noqa: PLC0415
+
+        return load_bundle(mlflow.MlflowClient(), self.model_name, self.alias)
+
+    def save(self, data: None) -> None:
+        """Refused: versions are registered by completed training runs."""
+        raise DatasetError(
+            f"models:/{self.model_name}@{self.alias} is read-only: a completed "
+            "training run registers its model; `make rollback VERSION=n` moves the alias."
+        )
+
+    def _describe(self) -> dict[str, Any]:
+        return {"model_uri": f"models:/{self.model_name}@{self.alias}"}

@@ -1,0 +1,170 @@
+"""The MLflow Model Registry: each completed training run's model, and the champion.
+
+Every training run that logs a model registers it as a new version of one registered
+model (``model_name`` in ``globals.yml``). The ``champion`` alias marks the version
+batch inference and ``mlflow models serve`` use; the challenger gate
+(``evaluation.challenge_champion``) decides whether a new version takes it. Moving it
+back is a rollback::
+
+    python -m {{ cookiecutter.python_package }}.runs.registry champion 3    # make rollback VERSION=3
+    python -m {{ cookiecutter.python_package }}.runs.registry list          # versions, scores, the champion
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.python_package }}.model import TabularMLP
+
+CHAMPION = "champion"
+# The files of a logged model that the served pipeline reads, by catalog name.
+BUNDLE = {
+    "model": "model.pt",
+    "preprocessing": "preprocessing.json",
+    "decision_threshold": "decision_threshold.json",
+}
+
+
+@dataclass(frozen=True)
+class ModelBundle:
+    """A registered model's files, loaded: what scoring needs, and where it came from."""
+
+    model: TabularMLP
+    preprocessing: dict[str, Any]
+    decision_threshold: dict[str, float | None]
+    model_name: str
+    version: str
+    run_id: str | None
+
+
+def load_bundle(
+    client: Any, model_name: str, alias: str = CHAMPION
+) -> ModelBundle | None:
+    """The files of the version ``alias`` points at; None when there is none yet."""
+    from mlflow.artifacts import download_artifacts  # noqa: PLC0415
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415
+
+    from {{ cookiecutter.python_package }}.datasets import TorchModelDataset  # noqa: PLC0415
+    from {{ cookiecutter.python_package }}.datasets.json import JSONDataset  # noqa: PLC0415
+
+    try:
+        version = client.get_model_version_by_alias(model_name, alias)
+    except MlflowException as error:
+        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+            return None
+        raise
+    # Registered from ``models:/<model id>``; MLflow 3.17 leaves ``model_id`` empty.
+    logged = client.get_logged_model(
+        version.model_id or version.source.removeprefix("models:/")
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(
+            download_artifacts(
+                artifact_uri=f"{logged.artifact_location}/artifacts", dst_path=folder
+            )
+        )
+        model = TorchModelDataset(
+            filepath=str(root / BUNDLE["model"]), version=_latest()
+        )
+        files = {
+            name: JSONDataset(filepath=str(root / file), version=_latest()).load()
+            for name, file in BUNDLE.items()
+            if name != "model"
+        }
+        return ModelBundle(
+            model=model.load(),
+            model_name=model_name,
+            version=str(version.version),
+            run_id=version.run_id,
+            **files,
+        )
+
+
+def _latest() -> Any:
+    from kedro.io import Version  # noqa: PLC0415
+
+    return Version(None, None)  # a logged model holds one version of each file
+
+
+def register(model_uri: str, model_name: str, tags: dict[str, str]) -> str:
+    """Register a logged model as a new version; return the version number."""
+    import mlflow  # noqa: PLC0415
+
+    return str(mlflow.register_model(model_uri, model_name, tags=tags).version)
+
+
+def set_champion(client: Any, model_name: str, version: str) -> None:
+    """Point the ``champion`` alias at ``version`` (a promotion or a rollback)."""
+    client.set_registered_model_alias(model_name, CHAMPION, version)
+
+
+def aliased_runs(client: Any, model_name: str) -> set[str]:
+    """The MLflow run ids of the versions an alias points at (kept by ``prune``)."""
+    return {
+        client.get_model_version(model_name, version).run_id
+        for version in set(_aliases(client, model_name).values())
+    }
+
+
+def _aliases(client: Any, model_name: str) -> dict[str, str]:
+    """Alias -> version number of the registered model (empty when not registered)."""
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415
+
+    try:
+        aliases = client.get_registered_model(model_name).aliases
+    except MlflowException:
+        return {}
+    return {alias: str(version) for alias, version in aliases.items()}
+
+
+def _versions(client: Any, model_name: str) -> list[Any]:
+    return sorted(
+        client.search_model_versions(f"name = '{model_name}'"),
+        key=lambda v: int(v.version),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``champion VERSION`` (roll back, or forward) or ``list``."""
+    import mlflow  # noqa: PLC0415
+
+    from {{ cookiecutter.python_package }}.runs.project import project_paths, say  # noqa: PLC0415
+
+    paths = project_paths()
+    parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.python_package }}.runs.registry")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the registered versions and the champion")
+    champion = commands.add_parser("champion", help="make VERSION the champion")
+    champion.add_argument("version")
+    args = parser.parse_args(argv)
+    mlflow.set_tracking_uri(paths.tracking_uri)
+    client = mlflow.MlflowClient()
+    name = paths.model_name
+    versions = {str(v.version): v for v in _versions(client, name)}
+    aliases = _aliases(client, name)
+    if args.command == "champion":
+        if args.version not in versions:
+            parser.error(
+                f"{name} has no version {args.version}; "
+                f"it has {', '.join(versions) or 'none'}."
+            )
+        set_champion(client, name, args.version)
+        say(f"models:/{name}@{CHAMPION} is now version {args.version}.")
+        return
+    for number, version in versions.items():
+        tags = version.tags
+        held = [alias for alias, v in aliases.items() if v == number]
+        mark = f"  <- {', '.join(held)}" if held else ""
+        say(
+            f"{name} v{number}  run {tags.get('run', '?')}  "
+            f"{tags.get('metric', '')} {tags.get('score', '')}{mark}",
+        )
+
+
+if __name__ == "__main__":
+    main()
