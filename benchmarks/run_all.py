@@ -4,7 +4,7 @@ them as JSON (benchmarks/results/latest.json). Never part of the test suite.
     python -m benchmarks.run_all [--quick] [--workdir DIR]
 
 --quick (a few minutes) checks the machinery on small data (results/quick.json,
-git-ignored); the full run (about 16 minutes on 2 cores) measures 10k, 15k (the bundled
+git-ignored); the full run (about 23 minutes on 2 cores) measures 10k, 15k (the bundled
 size), 100k and 1M customers. The work directory keeps the generated raw data, so a
 second run skips data generation.
 """
@@ -22,18 +22,20 @@ from typing import Any
 
 import torch
 
-from benchmarks import gates, inference, scaling, training
+from benchmarks import gates, inference, runs, scaling, training
 from benchmarks.common import ROOT, table
 
 FULL = {
     "scaling": {10_000: 5, 15_000: 5, 100_000: 5, 1_000_000: 3},  # 15,000: bundled size
     "gates": {100_000: 5, 1_000_000: 5},
     "training_repetitions": 5,
+    "runs": 10,
 }
 QUICK = {
     "scaling": {2_000: 2, 6_000: 2},
     "gates": {6_000: 2},
     "training_repetitions": 2,
+    "runs": 3,
 }
 
 
@@ -76,6 +78,9 @@ def main() -> None:
 
     print("5. Inference through the logged MLflow model")
     results["inference"] = inference.measure(projects[middle])
+
+    print("6. Runs: storage per run; registry, promotion and drift monitoring")
+    results["runs"] = runs.measure(arguments.workdir, plan["runs"])
 
     results["seconds"] = time.time() - started
     print()
@@ -152,6 +157,8 @@ def render(results: dict[str, Any], largest: int) -> str:
             ],
         ),
     ]
+    if "runs" in results:
+        sections.append(runs.report(results["runs"]))
     return "\n\n".join(sections)
 
 

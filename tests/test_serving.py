@@ -119,16 +119,20 @@ def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
 
 
 @pytest.fixture(scope="module")
-def server(logged_model: str):
+def server(tracked):
+    """The registry's champion served as the README says: by its alias."""
+    project, _, _ = tracked
     port = _free_port()
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "SERVING_MAX_ROWS": "50",
+        "MLFLOW_TRACKING_URI": f"sqlite:///{project / 'mlflow.db'}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "models", "serve", "-m", logged_model,
+        [sys.executable, "-m", "mlflow", "models", "serve",
+         "-m", "models:/ml_template@champion",
          "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,

@@ -176,6 +176,8 @@ def _log_artifact(data: Any, name: str, artifact_path: str) -> None:
         mlflow.log_figure(data, f"{artifact_path}/{name}.png")
     elif hasattr(data, "to_plotly_json"):
         mlflow.log_figure(data, f"{artifact_path}/{name}.html")
+    elif isinstance(data, str) and data.lower().startswith("<!doctype html"):
+        mlflow.log_text(data, f"{artifact_path}/{name}.html")
     elif hasattr(data, "to_artifact"):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{name}.pt"

@@ -10,9 +10,16 @@ from kedro.config import OmegaConfigLoader
 from ml_template.context import ProjectContext
 from ml_template.hooks import TrackingHooks, ValidationHooks
 from ml_template.runs.hooks import ModelArtifactHooks, RunHooks
+from ml_template.runs.tracking import ExperimentHooks
 
 _RUNS = RunHooks()
-HOOKS = (ValidationHooks(), TrackingHooks(), _RUNS, ModelArtifactHooks(_RUNS.staging))
+HOOKS = (
+    ValidationHooks(),
+    TrackingHooks(),
+    _RUNS,
+    ModelArtifactHooks(_RUNS.staging),
+    ExperimentHooks(),
+)
 CONTEXT_CLASS = ProjectContext
 
 

@@ -39,7 +39,12 @@ class SyntheticData:
 
 
 def generate(
-    n_customers: int, seed: int, as_of: str, dirt: bool = True, first_id: int = 1
+    n_customers: int,
+    seed: int,
+    as_of: str,
+    dirt: bool = True,
+    first_id: int = 1,
+    shift: float = 0.0,
 ) -> SyntheticData:
     """Generate ``n_customers`` customers with their usage, tickets and churn labels.
 
@@ -50,14 +55,17 @@ def generate(
         dirt: Whether to add the dirt of real raw exports (see :func:`add_dirt`).
         first_id: Number of the first customer id, so that batches of new customers
             never collide with earlier ones.
+        shift: A population shift, for drift monitoring: 0 is the training population;
+            1 makes customers about 12 years older, charges 25% higher, month-to-month
+            contracts and dropped calls more frequent (the same random draws otherwise).
 
     Returns:
         The three raw sources and the true churn probability of each customer.
     """
     rng = np.random.default_rng(seed)
     snapshot = pd.Timestamp(as_of)
-    customers = _customers(rng, n_customers, snapshot, first_id)
-    usage = _usage(rng, customers, snapshot)
+    customers = _customers(rng, n_customers, snapshot, first_id, shift)
+    usage = _usage(rng, customers, snapshot, shift)
     tickets = _tickets(rng, customers, snapshot)
     probability = 1.0 / (1.0 + np.exp(-churn_logit(customers, usage, tickets)))
     churned = rng.random(n_customers) < probability
@@ -73,20 +81,29 @@ def generate(
 
 
 def _customers(
-    rng: np.random.Generator, n: int, snapshot: pd.Timestamp, first_id: int
+    rng: np.random.Generator,
+    n: int,
+    snapshot: pd.Timestamp,
+    first_id: int,
+    shift: float,
 ) -> pd.DataFrame:
     tenure = np.minimum(rng.exponential(22.0, n).astype(int), 72)
     plan = rng.choice(len(PLANS), n, p=[0.45, 0.35, 0.2])
-    monthly = np.round(_PLAN_PRICE[plan] + rng.normal(0.0, 8.0, n), 2).clip(10.0)
+    monthly = np.round(
+        (_PLAN_PRICE[plan] + rng.normal(0.0, 8.0, n)) * (1.0 + 0.25 * shift), 2
+    ).clip(10.0)
+    contracts = np.array([0.55 + 0.3 * shift, 0.25, 0.2])
     days = tenure * 30.44 + rng.integers(0, 28, n)
     return pd.DataFrame(
         {
             "customer_id": [f"C{i:07d}" for i in range(first_id, first_id + n)],
             "signup_date": (snapshot - pd.to_timedelta(days, unit="D")).normalize(),
-            "age": np.clip(rng.normal(45.0, 15.0, n), 18, 90).round().astype(int),
+            "age": np.clip(rng.normal(45.0 + 12.0 * shift, 15.0, n), 18, 90)
+            .round()
+            .astype(int),
             "region": rng.choice(REGIONS, n),
             "plan": np.asarray(PLANS)[plan],
-            "contract": rng.choice(CONTRACTS, n, p=[0.55, 0.25, 0.2]),
+            "contract": rng.choice(CONTRACTS, n, p=contracts / contracts.sum()),
             "payment_method": rng.choice(PAYMENT_METHODS, n, p=[0.3, 0.25, 0.3, 0.15]),
             "paperless_billing": rng.choice(["yes", "no"], n, p=[0.6, 0.4]),
             "tenure_months": tenure,
@@ -99,13 +116,16 @@ def _customers(
 
 
 def _usage(
-    rng: np.random.Generator, customers: pd.DataFrame, snapshot: pd.Timestamp
+    rng: np.random.Generator,
+    customers: pd.DataFrame,
+    snapshot: pd.Timestamp,
+    shift: float,
 ) -> pd.DataFrame:
     n = len(customers)
     base_gb = rng.lognormal(1.5, 0.6, n)
     trend = rng.normal(0.0, 0.2, n)
     minutes = rng.gamma(4.0, 60.0, n)
-    drop_rate = rng.gamma(1.0, 0.8, n)
+    drop_rate = rng.gamma(1.0, 0.8, n) * (1.0 + shift)
     month_index = np.tile(np.arange(USAGE_MONTHS), n)
     row = np.repeat(np.arange(n), USAGE_MONTHS)
     months_active = np.minimum(customers["tenure_months"].to_numpy() + 1, USAGE_MONTHS)

@@ -160,7 +160,8 @@ def test_killed_runs_are_never_read_and_leave_no_zombie(trained: Path) -> None:
 def test_two_concurrent_runs_commit_distinct_complete_sets(trained: Path) -> None:
     project = trained
     before = {r["version"] for r in _records(project)}
-    first, second = _start(project), _start(project)
+    first = _start(project)
+    second = _start(project, "--params", "run_name=second-run")
 
     assert first.wait(timeout=600) == 0
     assert second.wait(timeout=600) == 0
@@ -177,3 +178,14 @@ def test_two_concurrent_runs_commit_distinct_complete_sets(trained: Path) -> Non
                 f"*/models/{model_id}/artifacts/artifacts/{packed}"
             )
             assert [p.name for p in folder.iterdir()] == [record["version"]]
+    client = mlflow.MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
+    runs = {r["mlflow_run_id"]: client.get_run(r["mlflow_run_id"]) for r in new}
+    names = sorted(run.info.run_name for run in runs.values())
+    commands = sorted(run.data.tags["kedro_command"] for run in runs.values())
+    # Named by pipeline, start and commit (no git in the copy), or as asked.
+    assert names[0].startswith("__default__ 20") and names[0].endswith(" no-git")
+    assert names[1] == "second-run"
+    assert commands == [
+        "kedro run --env test",
+        "kedro run --env test --params run_name=second-run",
+    ]

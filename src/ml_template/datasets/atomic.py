@@ -3,7 +3,8 @@
 Kedro's file datasets write straight to their final path, so a run killed mid-save
 leaves a torn file that the next load takes for the newest version. The datasets of
 this package (``ml_template.datasets.pandas.ParquetDataset``, ``.json.JSONDataset``,
-``.matplotlib.MatplotlibDataset``, ``.plotly.JSONDataset``, ``TorchModelDataset``) are
+``.matplotlib.MatplotlibDataset``, ``.plotly.JSONDataset``, ``.text.TextDataset``,
+``TorchModelDataset``) are
 kedro-datasets' own, with their file system wrapped: on a local disk each file is
 written to a hidden ``.<name>.<random>.partial`` beside its final path, flushed to the
 disk, then renamed (``os.replace``, atomic within a folder). Object stores (S3, GCS,

@@ -10,9 +10,10 @@ from ml_template.runs.registry import CHAMPION, ModelBundle, load_bundle
 
 
 class RegisteredModelDataset(AbstractDataset[None, "ModelBundle | None"]):
-    """Loads ``models:/<model_name>@<alias>``: the model, its preprocessing and its
-    decision threshold, with the version they came from; None when no version holds
-    the alias yet (before the first training run). Read-only.
+    """Loads ``models:/<model_name>@<alias>`` (or version ``alias`` when it is a
+    number): the model, its preprocessing and its decision threshold, with the version
+    they came from; None when no version holds the alias yet (before the first
+    training run). Read-only.
 
     Example::
 
@@ -30,7 +31,7 @@ class RegisteredModelDataset(AbstractDataset[None, "ModelBundle | None"]):
         metadata: dict[str, Any] | None = None,
     ) -> None:
         self.model_name = model_name
-        self.alias = alias
+        self.alias = str(alias)
         self.metadata = metadata
 
     def load(self) -> ModelBundle | None:
@@ -42,9 +43,14 @@ class RegisteredModelDataset(AbstractDataset[None, "ModelBundle | None"]):
     def save(self, data: None) -> None:
         """Refused: versions are registered by completed training runs."""
         raise DatasetError(
-            f"models:/{self.model_name}@{self.alias} is read-only: a completed "
+            f"{self._uri} is read-only: a completed "
             "training run registers its model; `make rollback VERSION=n` moves the alias."
         )
 
     def _describe(self) -> dict[str, Any]:
-        return {"model_uri": f"models:/{self.model_name}@{self.alias}"}
+        return {"model_uri": self._uri}
+
+    @property
+    def _uri(self) -> str:
+        separator = "/" if self.alias.isdigit() else "@"
+        return f"models:/{self.model_name}{separator}{self.alias}"

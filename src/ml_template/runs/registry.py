@@ -40,28 +40,32 @@ class ModelBundle:
     model_name: str
     version: str
     run_id: str | None
+    drift_reference: dict[str, Any] | None = None  # None for a model logged without one
 
 
 def load_bundle(
     client: Any, model_name: str, alias: str = CHAMPION
 ) -> ModelBundle | None:
-    """The files of the version ``alias`` points at; None when there is none yet."""
+    """The files of the version ``alias`` points at (or of version ``alias`` when it
+    is a number); None when the alias points at none yet."""
     from mlflow.artifacts import download_artifacts  # noqa: PLC0415
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
     from ml_template.datasets import TorchModelDataset  # noqa: PLC0415
     from ml_template.datasets.json import JSONDataset  # noqa: PLC0415
 
-    try:
-        version = client.get_model_version_by_alias(model_name, alias)
-    except MlflowException as error:
-        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
-            return None
-        raise
-    # Registered from ``models:/<model id>``; MLflow 3.17 leaves ``model_id`` empty.
-    logged = client.get_logged_model(
-        version.model_id or version.source.removeprefix("models:/")
-    )
+    if str(alias).isdigit():  # a version asked for by number must exist
+        version = client.get_model_version(model_name, str(alias))
+    else:
+        try:
+            version = client.get_model_version_by_alias(model_name, alias)
+        except MlflowException as error:
+            if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+                return None
+            raise
+    # The version's source is ``models:/<model id>``; MLflow 3.17's SQLite store
+    # returns the version without its ``model_id``.
+    logged = client.get_logged_model(version.source.removeprefix("models:/"))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(
             download_artifacts(
@@ -81,8 +85,22 @@ def load_bundle(
             model_name=model_name,
             version=str(version.version),
             run_id=version.run_id,
+            drift_reference=_drift_reference(version.run_id),
             **files,
         )
+
+
+def _drift_reference(run_id: str | None) -> dict[str, Any] | None:
+    """The drift reference the training run logged beside the model's files."""
+    from mlflow.artifacts import load_dict  # noqa: PLC0415
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415
+
+    if run_id is None:
+        return None
+    try:
+        return load_dict(f"runs:/{run_id}/model/drift_reference.json")
+    except (MlflowException, OSError):
+        return None
 
 
 def _latest() -> Any:
@@ -92,10 +110,25 @@ def _latest() -> Any:
 
 
 def register(model_uri: str, model_name: str, tags: dict[str, str]) -> str:
-    """Register a logged model as a new version; return the version number."""
+    """Register a logged model (``models:/<model id>``) as a new version; return its
+    number. (``mlflow.register_model`` does the same and prints two lines per run.)"""
     import mlflow  # noqa: PLC0415
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
-    return str(mlflow.register_model(model_uri, model_name, tags=tags).version)
+    client = mlflow.MlflowClient()
+    try:
+        client.get_registered_model(model_name)
+    except MlflowException:
+        client.create_registered_model(model_name)
+    model_id = model_uri.removeprefix("models:/")
+    version = client.create_model_version(
+        model_name,
+        source=model_uri,
+        run_id=client.get_logged_model(model_id).source_run_id,
+        tags=tags,
+        model_id=model_id,
+    )
+    return str(version.version)
 
 
 def set_champion(client: Any, model_name: str, version: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import mlflow
 import numpy as np
 import pandas as pd
+from mlflow.entities import LoggedModelStatus
 
 from benchmarks.common import QUIET_ENV, median
 
@@ -105,7 +106,9 @@ def _last_logged_model(project: Path) -> str:
         [experiment.experiment_id],
         order_by=[{"field_name": "creation_time", "ascending": False}],
     )
-    return models[0].artifact_location.removeprefix("file://")
+    # Never one still being written, or left unfinished by a killed run.
+    ready = [m for m in models if m.status == LoggedModelStatus.READY]
+    return ready[0].artifact_location.removeprefix("file://")
 
 
 def _raw_rows(project: Path) -> pd.DataFrame:

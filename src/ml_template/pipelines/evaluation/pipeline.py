@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
+from ml_template.contract.active import active_contract
 from ml_template.pipelines.evaluation.nodes import (
+    build_drift_reference,
     challenge_champion,
     choose_threshold,
     evaluate_baselines,
@@ -107,6 +109,27 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 outputs="promotion_decision",
                 name="challenge_champion_node",
             ),
+            Node(
+                build_drift_reference,
+                inputs={
+                    "train_set": "train_set",
+                    "validation_predictions": "validation_predictions",
+                    "contract": _SCHEMA,
+                    "params": "params:monitoring",
+                    **_cleaning_outputs(),
+                },
+                outputs="drift_reference",
+                name="build_drift_reference_node",
+            ),
         ],
         tags="evaluation",
     )
+
+
+def _cleaning_outputs(prefix: str = "") -> dict[str, str]:
+    """Each contract source's clean and quarantined tables, by argument name."""
+    return {
+        f"{source}_{part}": f"{prefix}{source}_{part}"
+        for source in active_contract().sources
+        for part in ("intermediate", "quarantine")
+    }

@@ -35,7 +35,7 @@ def build_manifest(
         params: The run's parameters, searched for every ``seed``.
     """
     return {
-        "git": _git(project_path),
+        "git": git_state(project_path),
         "inputs": {name: _sha256(path) for name, path in sorted(input_files.items())},
         "packages": {name: _version(name) for name in PACKAGES},
         "seeds": dict(_seeds(params)),
@@ -43,7 +43,9 @@ def build_manifest(
     }
 
 
-def _git(project_path: Path) -> dict[str, Any]:
+def git_state(project_path: Path) -> dict[str, Any]:
+    """The commit checked out at ``project_path`` and whether files differ from it."""
+
     def git(*args: str) -> str | None:
         try:
             result = subprocess.run(  # noqa: S603

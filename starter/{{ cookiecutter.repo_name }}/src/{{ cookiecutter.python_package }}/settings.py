@@ -10,9 +10,16 @@ from kedro.config import OmegaConfigLoader
 from {{ cookiecutter.python_package }}.context import ProjectContext
 from {{ cookiecutter.python_package }}.hooks import TrackingHooks, ValidationHooks
 from {{ cookiecutter.python_package }}.runs.hooks import ModelArtifactHooks, RunHooks
+from {{ cookiecutter.python_package }}.runs.tracking import ExperimentHooks
 
 _RUNS = RunHooks()
-HOOKS = (ValidationHooks(), TrackingHooks(), _RUNS, ModelArtifactHooks(_RUNS.staging))
+HOOKS = (
+    ValidationHooks(),
+    TrackingHooks(),
+    _RUNS,
+    ModelArtifactHooks(_RUNS.staging),
+    ExperimentHooks(),
+)
 CONTEXT_CLASS = ProjectContext
 
 

@@ -86,13 +86,29 @@ def test_the_worse_model_is_registered_but_not_promoted(registered: Path) -> Non
     assert "the champion stays v1" in run.data.tags["promotion"]
 
 
-def test_inference_scores_with_the_champion_and_rolls_back(registered: Path) -> None:
+def test_inference_scores_with_the_champion_and_rolls_back(
+    registered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run_session(registered, pipeline_names=["inference"])
     first = _records(registered)[-1]
 
     assert first["scored_with"] == "1"
-    tags = _client(registered).get_run(first["mlflow_run_id"]).data.tags
-    assert tags["champion.version"] == "1"
+    client = _client(registered)
+    run = client.get_run(first["mlflow_run_id"])
+    assert run.data.tags["champion.version"] == "1"
+    # Inference runs have their own experiment, apart from training's.
+    assert client.get_experiment(run.info.experiment_id).name == "{{ cookiecutter.python_package }}_inference"
+    assert run.info.run_name.startswith("inference 20")
+    printed = capsys.readouterr().out
+    assert f"Run {first['version']} (inference) completed" in printed
+    assert "rows with champion v1" in printed
+    assert f"MLflow run {first['mlflow_run_id']} (http://127.0.0.1:5000/#/" in printed
+
+    run_session(registered, {"model_version": "2"}, pipeline_names=["inference"])
+    assert _records(registered)[-1]["scored_with"] == "2"  # one run, alias unmoved
+    assert (
+        str(client.get_model_version_by_alias("{{ cookiecutter.python_package }}", "champion").version) == "1"
+    )
 
     said = _command(registered, "{{ cookiecutter.python_package }}.runs.registry", "champion", "2")
     run_session(registered, pipeline_names=["inference"])

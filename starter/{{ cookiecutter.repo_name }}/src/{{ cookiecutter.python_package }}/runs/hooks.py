@@ -15,8 +15,15 @@ from kedro.framework.hooks import hook_impl
 from kedro.io import Version
 
 from {{ cookiecutter.python_package }}.runs.catalog import pin, versioned
+from {{ cookiecutter.python_package }}.runs.project import say
 from {{ cookiecutter.python_package }}.runs.records import LATEST, RunRecord, RunStore, UnknownRunError
 from {{ cookiecutter.python_package }}.runs.registry import CHAMPION, ModelBundle, register, set_champion
+from {{ cookiecutter.python_package }}.runs.tracking import (
+    INFERENCE_SUFFIX,
+    pipeline_names,
+    run_name,
+    summary,
+)
 from {{ cookiecutter.python_package }}.runs.zombies import PROCESS_TAG, end_zombies, this_process
 
 if TYPE_CHECKING:
@@ -62,6 +69,9 @@ class RunHooks:
         self._mlflow_run_id: str | None = None
         self._model_name: str | None = None
         self._champion_read: ModelBundle | None = None
+        self._project_path = Path.cwd()
+        self._run_name: str | None = None
+        self._ui: dict[str, Any] = {}
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
@@ -70,6 +80,9 @@ class RunHooks:
         self._load_run = load_run(context)
         self._model_name = context.config_loader["globals"].get("model_name")
         self._champion_read = None
+        self._project_path = context.project_path
+        self._run_name = context.params.get("run_name")
+        self._ui = dict(context.config_loader["mlflow"].get("ui") or {})
 
     @hook_impl
     def after_catalog_created(self, save_version: str) -> None:
@@ -105,7 +118,7 @@ class RunHooks:
             for node in pipeline.nodes
             for output in node.outputs
         }
-        self._track_process()
+        self._track_process(pipeline_names(run_params))
 
     def _base_record(self, needed: set[str]) -> RunRecord | None:
         if needed:
@@ -115,15 +128,31 @@ class RunHooks:
         except UnknownRunError:
             return None  # nothing completed yet, and nothing to read
 
-    def _track_process(self) -> None:
+    def _track_process(self, pipelines: list[str]) -> None:
+        """Name the MLflow run, record its command and process; end zombie runs."""
         import mlflow  # noqa: PLC0415 (kedro-mlflow imported it)
 
         run = mlflow.active_run()
         self._mlflow_run_id = run.info.run_id if run else None
         if run is None:
             return
-        mlflow.set_tag(PROCESS_TAG, this_process())
-        end_zombies(mlflow.MlflowClient(), [run.info.experiment_id])
+        name = self._run_name or run_name(pipelines, self._project_path, datetime.now())
+        mlflow.set_tags(
+            {
+                "mlflow.runName": name,
+                "kedro_command": _command(),  # kedro-mlflow's leaves out --params
+                PROCESS_TAG: this_process(),
+            }
+        )
+        client = mlflow.MlflowClient()
+        base = client.get_experiment(run.info.experiment_id).name
+        base = base.removesuffix(INFERENCE_SUFFIX)
+        experiments = [
+            e.experiment_id
+            for e in map(client.get_experiment_by_name, (base, base + INFERENCE_SUFFIX))
+            if e is not None
+        ]
+        end_zombies(client, experiments)
 
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any) -> None:
@@ -177,6 +206,31 @@ class RunHooks:
             command=_command(),
         )
         self._store.save(record)
+        outputs = {  # read quietly: Kedro logs every catalog load
+            name: catalog.get(name).load()
+            for name in (
+                "evaluation_metrics",
+                "promotion_decision",
+                "inference.predictions",
+                "inference.drift_report",
+            )
+            if name in saved
+        }
+        for line in summary(record, outputs, self._mlflow_address()):
+            say(line)
+
+    def _mlflow_address(self) -> str | None:
+        """The run's page in the MLflow UI that ``make mlflow`` starts."""
+        if self._mlflow_run_id is None:
+            return None
+        import mlflow  # noqa: PLC0415
+
+        run = mlflow.MlflowClient().get_run(self._mlflow_run_id)
+        host, port = self._ui.get("host", "127.0.0.1"), self._ui.get("port", "5000")
+        return (
+            f"http://{host}:{port}/#/experiments/{run.info.experiment_id}"
+            f"/runs/{self._mlflow_run_id}"
+        )
 
     def _register(
         self, catalog: DataCatalog, model_uri: str, saved: list[str]
@@ -254,8 +308,9 @@ class RunHooks:
 
 def _command() -> str:
     """The command line that started this process, as typed (``kedro run --params ...``)."""
-    program = Path(sys.argv[0]).name
-    return shlex.join(["kedro" if program == "__main__.py" else program, *sys.argv[1:]])
+    if "kedro" not in sys.argv[0]:  # a notebook, a test: not started as `kedro ...`
+        return shlex.join(sys.argv)
+    return shlex.join(["kedro", *sys.argv[1:]])
 
 
 def _logged_model_uri(run_id: str | None) -> str | None:

@@ -13,6 +13,7 @@ from sklearn.preprocessing import OneHotEncoder
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import best_f1_threshold, classification_metrics
 from {{ cookiecutter.python_package }}.model import TabularMLP
+from {{ cookiecutter.python_package }}.monitoring import MonitoringParams, drift_reference, quarantine_shares
 from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
 from {{ cookiecutter.python_package }}.runs.registry import ModelBundle
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
@@ -182,6 +183,31 @@ def challenge_champion(
         f"{score:.4f}: {'better' if wins else 'not better'} by more than "
         f"{rule.min_improvement}",
     }
+
+
+def build_drift_reference(
+    train_set: pd.DataFrame,
+    validation_predictions: pd.DataFrame,
+    contract: Contract,
+    params: MonitoringParams,
+    **tables: pd.DataFrame,
+) -> dict[str, Any]:
+    """What drift monitoring compares each batch with (stored with the model).
+
+    Args:
+        train_set: The training split (feature distributions).
+        validation_predictions: The validation split's predictions (predicted distribution).
+        contract: The data contract (the features and their kinds).
+        params: ``monitoring`` (the number of bins).
+        **tables: ``<source>_intermediate`` and ``<source>_quarantine`` per source.
+    """
+    return drift_reference(
+        train_set,
+        validation_predictions,
+        quarantine_shares(tables),
+        contract.table,
+        params.bins,
+    )
 
 
 def _target_and_probabilities(

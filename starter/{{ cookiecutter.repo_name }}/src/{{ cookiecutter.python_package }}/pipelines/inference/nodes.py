@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -12,20 +13,33 @@ from {{ cookiecutter.python_package }}.contract.model import ROW_ID
 from {{ cookiecutter.python_package }}.errors import MalformedRowsError
 from {{ cookiecutter.python_package }}.metrics import predicted_labels
 from {{ cookiecutter.python_package }}.model import TabularMLP
+from {{ cookiecutter.python_package }}.monitoring import (
+    MonitoringParams,
+    compare,
+    metrics,
+    quarantine_shares,
+    to_html,
+)
 from {{ cookiecutter.python_package }}.runs.registry import ModelBundle
 from {{ cookiecutter.python_package }}.scoring import probability_columns, score
 
 _SHOWN = 10
+logger = logging.getLogger(__name__)
 
 
 class NoChampionError(LookupError):
     """Batch inference without a registered champion to score with."""
 
 
+class DriftError(RuntimeError):
+    """A batch to score that drifted from training, under ``on_drift: fail``."""
+
+
 def use_champion(
     champion: ModelBundle | None,
-) -> tuple[TabularMLP, dict[str, Any], dict[str, float | None]]:
-    """The champion's model, preprocessing and decision threshold, for the scoring steps.
+) -> tuple[TabularMLP, dict[str, Any], dict[str, float | None], dict[str, Any]]:
+    """The champion's model, preprocessing and decision threshold, for the scoring steps,
+    and its drift reference (with the champion's name; empty keys if it has none).
 
     Raises:
         NoChampionError: No registered version holds the ``champion`` alias yet.
@@ -35,7 +49,70 @@ def use_champion(
             "No model holds the registry's `champion` alias yet: train one with "
             "`kedro run` (the first completed training run becomes the champion)."
         )
-    return champion.model, champion.preprocessing, champion.decision_threshold
+    reference = {"model": f"{champion.model_name} v{champion.version}"}
+    return (
+        champion.model,
+        champion.preprocessing,
+        champion.decision_threshold,
+        reference | (champion.drift_reference or {}),
+    )
+
+
+def monitor_drift(
+    features: pd.DataFrame,
+    predictions: pd.DataFrame,
+    reference: dict[str, Any],
+    contract: Contract,
+    params: MonitoringParams,
+    **tables: pd.DataFrame,
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """Compare the batch with the champion's training reference.
+
+    Returns:
+        The report, the same as a self-contained HTML page, and its MLflow metrics.
+    """
+    title = f"Drift of the batch scored by {reference['model']}"
+    if "numeric" not in reference:  # a champion logged before drift monitoring
+        report = {"rows": len(features), "drifted": False, "reference": None}
+        return report, f"<!doctype html><p>{title}: no reference stored.</p>", {}
+    report = compare(
+        reference,
+        features,
+        predictions,
+        quarantine_shares(tables),
+        contract.table,
+        params,
+    )
+    return (
+        report | {"model": reference["model"]},
+        to_html(report, title),
+        metrics(report),
+    )
+
+
+def enforce_drift_policy(report: dict[str, Any], params: MonitoringParams) -> None:
+    """Warn about drift, or stop the run under ``on_drift: fail``.
+
+    Raises:
+        DriftError: The batch drifted and the policy is ``fail``.
+    """
+    if not report["drifted"]:
+        return
+    worst = [
+        f"{row['feature']} (PSI {row['psi']:.2f}, unseen {row['unknown_share']:.0%})"
+        for row in report["features"]
+        if row["status"] == "drift"
+    ]
+    sources = [s for s, q in report["quarantine"].items() if q["status"] == "drift"]
+    message = (
+        f"The batch drifted from training: {', '.join(worst) or 'no feature'}; "
+        f"predictions PSI {report['prediction']['psi']:.2f}"
+        + (f"; more rows quarantined in {', '.join(sources)}" if sources else "")
+        + " (data/08_reporting/inference/drift_report.html)."
+    )
+    if params.on_drift == "fail":
+        raise DriftError(message)
+    logger.warning(message)
 
 
 def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:

@@ -9,7 +9,14 @@ from kedro.pipeline import Node, Pipeline
 from {{ cookiecutter.python_package }}.contract.active import active_contract
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import engineer_features
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.pipeline import CONTRACT, sources_to_primary
-from {{ cookiecutter.python_package }}.pipelines.inference.nodes import predict, prepare_rows, use_champion
+from {{ cookiecutter.python_package }}.pipelines.evaluation.pipeline import _cleaning_outputs
+from {{ cookiecutter.python_package }}.pipelines.inference.nodes import (
+    enforce_drift_policy,
+    monitor_drift,
+    predict,
+    prepare_rows,
+    use_champion,
+)
 
 NAMESPACE = "inference"
 SERVING_INPUT = f"{NAMESPACE}.primary_table"
@@ -60,11 +67,38 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         tags="inference",
     )
     champion = {name: f"{NAMESPACE}.champion_{name}" for name in MODEL_FILES}
+    reference = f"{NAMESPACE}.drift_reference"
     use = Node(
         use_champion,
         inputs="champion_model",
-        outputs=list(champion.values()),
+        outputs=[*champion.values(), reference],
         name="inference_use_champion_node",
-        tags="inference",
     )
-    return batch + Pipeline([use]) + Pipeline(serving_pipeline(), inputs=champion)
+    monitor = Node(
+        monitor_drift,
+        inputs={
+            "features": f"{NAMESPACE}.features",
+            "predictions": f"{NAMESPACE}.predictions",
+            "reference": reference,
+            "contract": CONTRACT,
+            "params": "params:monitoring",
+            **_cleaning_outputs(f"{NAMESPACE}."),
+        },
+        outputs=[
+            f"{NAMESPACE}.drift_report",
+            f"{NAMESPACE}.drift_report_html",
+            f"{NAMESPACE}.drift_metrics",
+        ],
+        name="inference_monitor_drift_node",
+    )
+    enforce = Node(
+        enforce_drift_policy,
+        inputs=[f"{NAMESPACE}.drift_report", "params:monitoring"],
+        outputs=None,
+        name="inference_enforce_drift_policy_node",
+    )
+    return (
+        batch
+        + Pipeline([use, monitor, enforce], tags="inference")
+        + Pipeline(serving_pipeline(), inputs=champion)
+    )

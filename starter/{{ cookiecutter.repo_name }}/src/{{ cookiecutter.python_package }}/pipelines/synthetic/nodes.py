@@ -18,6 +18,9 @@ class NewCustomers(BaseModel):
     n_customers: int = Field(gt=0)
     seed: int
     first_id: int = Field(gt=0, description="Ids start here, apart from training's.")
+    shift: float = Field(
+        default=0.0, ge=0.0, description="Population shift (0: training's; 1: major)."
+    )
 
 
 class SyntheticParams(BaseModel):
@@ -73,5 +76,6 @@ def generate_new_customers(
         as_of=params.as_of_date.isoformat(),
         dirt=params.dirt,
         first_id=batch.first_id,
+        shift=batch.shift,
     )
     return data.customers.drop(columns=TARGET), data.usage, data.tickets

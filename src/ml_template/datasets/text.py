@@ -1,0 +1,9 @@
+"""kedro-datasets' ``text.TextDataset``, saved atomically (see :mod:`ml_template.datasets.atomic`)."""
+
+from kedro_datasets.text import TextDataset as _TextDataset
+
+from ml_template.datasets.atomic import AtomicWrites
+
+
+class TextDataset(AtomicWrites, _TextDataset):
+    """kedro-datasets' ``text.TextDataset``; a local file appears whole or not at all."""
