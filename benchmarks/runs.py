@@ -19,7 +19,7 @@ from typing import Any
 
 import mlflow
 
-from benchmarks.common import COPIED, ROOT, kedro, node_timings, table
+from benchmarks.common import ROOT, copy_code, kedro, node_timings, table
 
 TRAINING_NODES = ("challenge_champion_node", "build_drift_reference_node")
 INFERENCE_NODES = (
@@ -56,14 +56,7 @@ def _copy(project: Path, source: Path) -> Path:
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
-    for name in COPIED:
-        path = source / name
-        if path.is_dir():
-            shutil.copytree(
-                path, project / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(path, project / name)
+    copy_code(project, source)
     shutil.copytree(ROOT / "data" / "01_raw", project / "data" / "01_raw")
     return project
 

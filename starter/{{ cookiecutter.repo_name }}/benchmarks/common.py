@@ -87,14 +87,7 @@ def project_with_data(workdir: Path, customers: int) -> Path:
     for layer in (project / "data").glob("0[2-9]_*"):
         shutil.rmtree(layer)
     project.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, project / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, project / name)
+    copy_code(project)
     if (raw / "customers.csv").exists():
         return project
     kedro(
@@ -106,6 +99,18 @@ def project_with_data(workdir: Path, customers: int) -> Path:
         f"synthetic.n_customers={customers}",
     )
     return project
+
+
+def copy_code(project: Path, source: Path = ROOT) -> None:
+    """Copy the code and configuration of the checkout ``source`` into ``project``."""
+    for name in COPIED:
+        path = source / name
+        if path.is_dir():
+            shutil.copytree(
+                path, project / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(path, project / name)
 
 
 def node_timings(measured: Measured) -> dict[str, Any]:
