@@ -114,6 +114,7 @@ def test_the_page_is_self_contained(reference: dict) -> None:
 
     assert page.startswith("<!doctype html>")
     assert "Drift &lt;of&gt; a batch" in page
+    assert "against the validation split's" in page
     assert "http" not in page and "<script" not in page
 
 

@@ -293,7 +293,7 @@ def to_html(report: dict[str, Any], title: str) -> str:
 {verdict}. PSI below {policy["psi_warn"]} is stable, from {policy["psi_drift"]} a major shift;
 more than {policy["max_unknown_share"]:.0%} unseen values in a feature, or a quarantined share
 {policy["max_quarantine_increase"]:.0%} above training's, also counts as drift. Policy on drift: {policy["on_drift"]}.</p>
-<h2>Predictions</h2><p>PSI of the predicted distribution against the test split's:
+<h2>Predictions</h2><p>PSI of the predicted distribution against the validation split's:
 {report["prediction"]["psi"]:.3f} {badge(report["prediction"]["status"])}</p>
 <h2>Features</h2><table><tr><th>feature</th><th>kind</th><th>PSI</th><th></th>
 <th>missing (training)</th><th>unseen values</th><th>status</th></tr>{features}</table>
