@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run test test-fast lint format viz viz-build mlflow docs-data data contract models rollback prune bench clean help
+.PHONY: install run tune test test-fast lint format viz viz-build mlflow docs-data data contract models rollback prune bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ install: $(STAMP)  ## Create .venv and install the project with its dev extras
 
 run: $(STAMP)  ## Run the default pipeline on the bundled data (extra flags: ARGS="...")
 	$(BIN)/kedro run $(ARGS)
+
+tune: $(STAMP)  ## Search hyper-parameters with Optuna on the last run's splits (then: make run ARGS="--params tuned=true")
+	$(BIN)/kedro run --pipelines tuning $(ARGS)
 
 test: $(STAMP)  ## Run the whole test suite
 	$(BIN)/python -m pytest

@@ -27,11 +27,13 @@ from ml_template.pipelines.data_engineering.nodes import (
     split_dataset,
 )
 from ml_template.pipelines.data_engineering.primary import build_primary_table
+from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
     EvaluationParams,
     choose_threshold,
-    evaluate_baselines,
     evaluate_model,
+    fit_calibration,
+    fit_conformal,
     metrics_for_tracking,
     predict_split,
 )
@@ -53,8 +55,6 @@ def run(spec: dict[str, Any], out: Path) -> None:
     params = spec["parameters"]
     schema = Contract.model_validate(params["contract"])
     split = SplitParams.model_validate(params["data_engineering"]["split"])
-    evaluation = EvaluationParams.model_validate(params["evaluation"])
-    modelling = ModelEngineeringParams.model_validate(params["model_engineering"])
     saved = _Saver(out)
     log("Loading raw sources")
     tables = {}
@@ -75,19 +75,50 @@ def run(spec: dict[str, Any], out: Path) -> None:
     for name, frame in (("train", train), ("validation", validation), ("test", test)):
         saved.frame(f"{name}_set", frame)
     log("Completed node: split_dataset_node")
+    _model_and_evaluation(saved, train, validation, test, schema, params)
+
+
+def _model_and_evaluation(
+    saved: _Saver,
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    test: pd.DataFrame,
+    schema: Contract,
+    params: dict[str, Any],
+) -> None:
+    """model_engineering and evaluation, node by node."""
+    evaluation = EvaluationParams.model_validate(params["evaluation"])
+    modelling = ModelEngineeringParams.model_validate(params["model_engineering"])
     preprocessing = saved.json("preprocessing", fit_preprocessing(train, schema))
     log("Completed node: fit_preprocessing_node")
-    baselines = evaluate_baselines(train, test, preprocessing, schema, evaluation)
-    log("Completed node: evaluate_baselines_node")
+    baselines = saved.frame(
+        "baseline_predictions",
+        predict_baselines(train, test, preprocessing, schema, evaluation),
+    )
+    log("Completed node: predict_baselines_node")
     model, history = train_model(train, validation, preprocessing, schema, modelling)
     saved.model(model)
     saved.json("training_history", history)
     log("Completed node: train_model_node")
+    calibration = saved.json(
+        "calibration", fit_calibration(validation, model, preprocessing, schema)
+    )
+    log("Completed node: fit_calibration_node")
+    conformal = saved.json(
+        "conformal",
+        fit_conformal(
+            validation, model, preprocessing, calibration, schema, evaluation
+        ),
+    )
+    log("Completed node: fit_conformal_node")
     test_predictions = saved.frame(
-        "test_predictions", predict_split(test, model, preprocessing, schema)
+        "test_predictions",
+        predict_split(test, model, preprocessing, calibration, schema),
     )
     log("Completed node: predict_test_node")
-    validation_predictions = predict_split(validation, model, preprocessing, schema)
+    validation_predictions = predict_split(
+        validation, model, preprocessing, calibration, schema
+    )
     log("Completed node: predict_validation_node")
     decision = saved.json(
         "decision_threshold", choose_threshold(validation_predictions, schema)
@@ -97,10 +128,24 @@ def run(spec: dict[str, Any], out: Path) -> None:
     log("Completed node: plot_interactive_curves_node")
     metrics = saved.json(
         "evaluation_metrics",
-        evaluate_model(test_predictions, decision, baselines, schema),
+        evaluate_model(
+            test,
+            test_predictions,
+            baselines,
+            pd.DataFrame(),  # the oracle is not part of the work compared
+            model,
+            preprocessing,
+            decision,
+            calibration,
+            conformal,
+            schema,
+            evaluation,
+        ),
     )
     log("Completed node: evaluate_model_node")
-    figures = plot_evaluation(test_predictions, decision, history, schema, evaluation)
+    figures = plot_evaluation(
+        test_predictions, baselines, decision, history, schema, evaluation
+    )
     for name, figure in zip(_PLOTS, figures, strict=True):
         saved.figure(name, figure)
     log("Completed node: plot_evaluation_node")

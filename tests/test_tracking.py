@@ -3,6 +3,7 @@ embedded SQLite store, and pipelines without tracking log nothing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import mlflow
@@ -37,8 +38,16 @@ def test_metrics_per_epoch_and_evaluation(tracked) -> None:
     history = client.get_metric_history(run.info.run_id, "validation_loss")
     assert [metric.step for metric in history] == list(range(1, len(history) + 1))
     assert 0.5 < run.data.metrics["test.roc_auc"] <= 1.0
-    assert "baseline.logistic.roc_auc" in run.data.metrics
-    assert "decision_threshold" in run.data.metrics
+    assert {
+        "baseline.logistic.roc_auc",
+        "baseline.boosted_trees.roc_auc",
+        "calibration.temperature",
+        "calibration.ece_before",
+        "calibration.ece_after",
+        "conformal.coverage",
+        "conformal.mean_set_size",
+        "decision_threshold",
+    } <= set(run.data.metrics)
 
 
 def test_plots_reports_model_and_gate_results_are_artifacts(tracked) -> None:
@@ -53,6 +62,7 @@ def test_plots_reports_model_and_gate_results_are_artifacts(tracked) -> None:
         "calibration_plot.png",
         "confusion_matrix_plot.png",
         "training_curves_plot.png",
+        "feature_importance_plot.png",
         "evaluation_curves_plotly.html",
     }
     assert {
@@ -60,10 +70,15 @@ def test_plots_reports_model_and_gate_results_are_artifacts(tracked) -> None:
         "training_history.json",
         "run_manifest.json",
         "contract.json",
+        "feature_importance.csv",
     } <= names("reports")
-    assert {"model.pt", "preprocessing.json", "decision_threshold.json"} <= names(
-        "model"
-    )
+    assert {
+        "model.pt",
+        "preprocessing.json",
+        "calibration.json",
+        "conformal.json",
+        "decision_threshold.json",
+    } <= names("model")
     assert "customers_raw.json" in names("validation")
 
 
@@ -74,7 +89,13 @@ def test_run_manifest_pins_code_data_and_seeds(tracked) -> None:
         f"{run.info.artifact_uri}/reports/run_manifest.json"
     )
 
-    assert set(manifest["inputs"]) == {"customers_raw", "usage_raw", "tickets_raw"}
+    # The raw sources, and the ground truth the oracle is scored on.
+    assert set(manifest["inputs"]) == {
+        "customers_raw",
+        "usage_raw",
+        "tickets_raw",
+        "true_probabilities",
+    }
     assert all(len(item["sha256"]) == 64 for item in manifest["inputs"].values())
     assert manifest["seeds"]["model_engineering.training.seed"] == 0
     assert manifest["seeds"]["data_engineering.split.seed"] == 42
@@ -89,3 +110,29 @@ def test_untracked_pipelines_open_no_run(project_copy: Path) -> None:
     assert (
         client.search_runs([e.experiment_id for e in client.search_experiments()]) == []
     )
+
+
+def test_a_completed_training_run_has_its_model_card(tracked) -> None:
+    project, client, run = tracked
+    (record_file,) = (project / "data/runs").glob("*.json")
+    record = json.loads(record_file.read_text())
+
+    artifacts = {
+        Path(a.path).name for a in client.list_artifacts(run.info.run_id, "model_card")
+    }
+    (card,) = (project / "data/08_reporting/model_card.md").glob(
+        f"{record['version']}/model_card.md"
+    )
+    text = card.read_text()
+
+    assert artifacts == {"model_card.md", "model_card.html"}
+    assert {"model_card", "model_card_html"} <= set(record["saved"])
+    assert text.startswith("# Model card: ml_template v1")
+    assert "the registry's champion" in text
+    assert f"MLflow run {run.info.run_id}" in text
+    metrics = json.loads(
+        next(
+            (project / "data/08_reporting/evaluation_metrics.json").glob("*/*")
+        ).read_text()
+    )
+    assert f"| model | {metrics['model']['roc_auc']:.4f} |" in text

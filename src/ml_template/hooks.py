@@ -7,6 +7,7 @@ run that kedro-mlflow opened (when tracking is on for the pipeline).
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from ml_template.contract.active import activate as activate_contract
 from ml_template.contract.active import parse_contract
 from ml_template.datasets import TorchModelDataset
 from ml_template.manifest import build_manifest
+from ml_template.runs.tracking import log_nested_runs
 from ml_template.validation import ValidationSession, activate, current
 
 if TYPE_CHECKING:
@@ -132,13 +134,21 @@ class TrackingHooks:
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any) -> None:
-        """Log a saved dataset to MLflow when its catalog metadata asks for it."""
+        """Log a saved dataset to MLflow when its catalog metadata asks for it:
+        ``artifact_path`` logs it as an artifact, ``nested_runs`` (search trials) as one
+        nested run per item."""
         if self._catalog is None or dataset_name not in self._catalog:
             return
-        metadata = getattr(self._catalog.get(dataset_name), "metadata", None) or {}
-        artifact_path = metadata.get("mlflow", {}).get("artifact_path")
-        if artifact_path and _active_run() is not None:
-            _log_artifact(data, dataset_name, artifact_path)
+        dataset = self._catalog.get(dataset_name)
+        tracking = (getattr(dataset, "metadata", None) or {}).get("mlflow", {})
+        if _active_run() is None:
+            return
+        if tracking.get("artifact_path"):
+            _log_artifact(
+                data, dataset_name, tracking["artifact_path"], _saved_png(dataset)
+            )
+        if tracking.get("nested_runs"):
+            log_nested_runs(data)
 
 
 def _typed_params(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -167,12 +177,35 @@ def _flattened(values: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
     return flat
 
 
-def _log_artifact(data: Any, name: str, artifact_path: str) -> None:
-    """Log a figure as PNG (Plotly: HTML), JSON-able data as JSON, a model as weights."""
+def _saved_png(dataset: Any) -> Path | None:
+    """The PNG file a matplotlib dataset just wrote, when it is a local file."""
+    if not str(getattr(dataset, "_filepath", "")).endswith(".png"):
+        return None
+    try:  # the versioned path of this save (Kedro's)
+        path = Path(str(dataset._get_versioned_path(dataset.resolve_save_version())))
+    except (AttributeError, TypeError):
+        return None
+    return path if path.is_file() else None
+
+
+def _log_artifact(
+    data: Any, name: str, artifact_path: str, saved_png: Path | None = None
+) -> None:
+    """Log a figure as PNG (Plotly: HTML), a table as CSV, JSON-able data as JSON, a
+    model as weights. A figure the catalog has just written is logged from its file
+    rather than drawn a second time."""
     import mlflow  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
 
-    if isinstance(data, Figure):
+    if isinstance(data, pd.DataFrame):
+        mlflow.log_text(data.to_csv(index=False), f"{artifact_path}/{name}.csv")
+    elif isinstance(data, Figure) and saved_png is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / f"{name}.png"
+            shutil.copyfile(saved_png, copy)
+            mlflow.log_artifact(str(copy), artifact_path)
+    elif isinstance(data, Figure):
         mlflow.log_figure(data, f"{artifact_path}/{name}.png")
     elif hasattr(data, "to_plotly_json"):
         mlflow.log_figure(data, f"{artifact_path}/{name}.html")

@@ -21,10 +21,14 @@ def score(
     model: TabularMLP,
     preprocessing: dict[str, Any],
     schema: DatasetSchema,
+    calibration: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The ids and each class probability of every row of ``frame``."""
+    """The ids and each class probability of every row of ``frame``, calibrated by
+    ``calibration``'s temperature when given (see ``evaluation.fit_calibration``)."""
     numeric, categorical = transform(frame, Preprocessor.from_dict(preprocessing))
-    probabilities = predict_proba(model, numeric, categorical)
+    probabilities = predict_proba(
+        model, numeric, categorical, temperature=temperature(calibration)
+    )
     return pd.concat(
         [
             frame[schema.ids].reset_index(drop=True),
@@ -32,3 +36,8 @@ def score(
         ],
         axis=1,
     )
+
+
+def temperature(calibration: dict[str, Any] | None) -> float:
+    """The temperature dividing the logits; 1 (none) for a model without calibration."""
+    return float((calibration or {}).get("temperature", 1.0))

@@ -6,14 +6,16 @@ import copy
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
-from ml_template.model import TabularMLP
+from ml_template.model import MLPConfig, TabularMLP, loss_function
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,17 @@ class ModelEngineeringParams(BaseModel):
     training: TrainingParams
 
 
+def with_values(
+    params: ModelEngineeringParams, values: dict[str, Any]
+) -> ModelEngineeringParams:
+    """``params`` with some settings replaced, by dotted path (``model.dropout``)."""
+    settings = params.model_dump()
+    for name, value in values.items():
+        group, key = name.split(".", 1)
+        settings[group][key] = value
+    return ModelEngineeringParams.model_validate(settings)
+
+
 @dataclass(frozen=True)
 class Batches:
     """A split as tensors on the training device."""
@@ -90,14 +103,46 @@ def resolve_device(requested: str) -> str:
     return requested
 
 
+def build_and_fit(  # noqa: PLR0913
+    n_numeric: int,
+    cardinalities: list[int],
+    n_classes: int,
+    train: Batches,
+    validation: Batches,
+    params: ModelEngineeringParams,
+    *,
+    on_epoch: EpochCallback | None = None,
+) -> tuple[TabularMLP, list[dict[str, float]]]:
+    """A seeded network of ``params.model``'s shape, trained by :func:`fit`."""
+    torch.manual_seed(params.training.seed)
+    config = MLPConfig(
+        n_numeric=n_numeric,
+        cardinalities=cardinalities,
+        n_classes=n_classes,
+        **params.model.model_dump(),
+    )
+    model = TabularMLP(config).to(train.target.device)
+    history = fit(
+        model, loss_function(config), train, validation, params.training, on_epoch
+    )
+    return model, history
+
+
+EpochCallback = Callable[[int, float], None]
+
+
 def fit(
     model: TabularMLP,
     loss_fn: nn.Module,
     train: Batches,
     validation: Batches,
     params: TrainingParams,
+    on_epoch: EpochCallback | None = None,
 ) -> list[dict[str, float]]:
     """Train with AdamW and early stopping; restore the best epoch's weights.
+
+    ``on_epoch(epoch, validation_loss)`` is called after each epoch (hyper-parameter
+    search reports to its pruner there, and may raise to stop the training).
 
     Returns:
         One record per epoch: train and validation loss, throughput.
@@ -122,6 +167,8 @@ def fit(
                 "samples_per_second": len(train) / seconds,
             }
         )
+        if on_epoch is not None:
+            on_epoch(epoch, validation_loss)
         improved = validation_loss < best_loss - params.min_delta
         logger.info(
             "epoch %d/%d  train_loss %.4f  validation_loss %.4f  %.0f samples/s%s",

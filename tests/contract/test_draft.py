@@ -130,6 +130,15 @@ def test_a_new_file_replaces_the_example_which_moves_to_its_own_environment(
     example = _load(conf, "contract.yml", env="example")["contract"]
     assert list(example["sources"]) == ["customers", "usage", "tickets"]
     assert _load(conf, "globals.yml", env="example")["data_dir"] == "data/example"
+    # The example's model card text moves too; the new one asks to be written.
+    card = _load(conf, "parameters_model_card.yml")["model_card"]
+    assert card["intended_use"].startswith("CHECK:")
+    assert (
+        "retention"
+        in _load(conf, "parameters_model_card.yml", env="example")["model_card"][
+            "intended_use"
+        ]
+    )
 
 
 def test_an_event_file_is_added_with_its_join(conf: Path, tmp_path: Path) -> None:

@@ -4,9 +4,9 @@
     python -m ml_template.contract.scaffold data/01_raw/visits.csv --join-by patient_id
 
 Without ``--join-by`` the file becomes the entity source of a new contract: the current
-``contract.yml``, ``catalog_sources.yml``, ``globals.yml`` and ``expectations/`` of
-``conf/base`` move to ``conf/example`` (still runnable: ``kedro run --env example``)
-and new ones are written. With ``--join-by`` the file is added as an event source of
+``contract.yml``, ``catalog_sources.yml``, ``globals.yml``, ``expectations/`` and
+``parameters_model_card.yml`` of ``conf/base`` move to ``conf/example`` (still
+runnable: ``kedro run --env example``) and new ones are written. With ``--join-by`` the file is added as an event source of
 the current contract, joined on those columns. Either way, read the draft, settle
 every ``# CHECK`` line, then ``make run``.
 """
@@ -34,7 +34,13 @@ from ml_template.contract.draft import (
     sanitise,
 )
 
-_USER_FILES = ("contract.yml", "catalog_sources.yml", "globals.yml", "expectations")
+_USER_FILES = (
+    "contract.yml",
+    "catalog_sources.yml",
+    "globals.yml",
+    "expectations",
+    "parameters_model_card.yml",
+)
 _SNIFFED_BYTES = 65536
 
 
@@ -155,6 +161,14 @@ def _replace(conf: Path, name: str, block: str, entry: str) -> None:
         f'as_of_date: "{as_of}"  # snapshot date: `as_of` in the contract\'s max\n'
         "data_dir: data\n"
         f"mlflow_experiment: {name}\n"
+    )
+    (conf / "parameters_model_card.yml").write_text(
+        "# What the model card says that only people can (see docs/adapting.md).\n"
+        "model_card:\n"
+        "  intended_use: >-\n"
+        "    CHECK: what the model predicts, for whom, and which decision it informs.\n"
+        '  out_of_scope: "CHECK: the uses it must not serve."\n'
+        "  limitations: []\n"
     )
     (conf / "contract.yml").write_text(
         "# The data contract, drafted by `make contract`: edit it, see docs/adapting.md.\n"

@@ -2,7 +2,8 @@
 
 Kedro's file datasets write straight to their final path, so a run killed mid-save
 leaves a torn file that the next load takes for the newest version. The datasets of
-this package (``ml_template.datasets.pandas.ParquetDataset``, ``.json.JSONDataset``,
+this package (``ml_template.datasets.pandas.ParquetDataset``, ``.pandas.CSVDataset``,
+``.json.JSONDataset``,
 ``.matplotlib.MatplotlibDataset``, ``.plotly.JSONDataset``, ``.text.TextDataset``,
 ``TorchModelDataset``) are
 kedro-datasets' own, with their file system wrapped: on a local disk each file is

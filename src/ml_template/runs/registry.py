@@ -27,6 +27,13 @@ BUNDLE = {
     "model": "model.pt",
     "preprocessing": "preprocessing.json",
     "decision_threshold": "decision_threshold.json",
+    "calibration": "calibration.json",
+    "conformal": "conformal.json",
+}
+# Files a model registered before they existed lacks, and what scoring uses instead.
+_OPTIONAL = {
+    "calibration": {"method": "none", "temperature": 1.0},
+    "conformal": {"method": "none"},
 }
 
 
@@ -37,6 +44,8 @@ class ModelBundle:
     model: TabularMLP
     preprocessing: dict[str, Any]
     decision_threshold: dict[str, float | None]
+    calibration: dict[str, Any]
+    conformal: dict[str, Any]
     model_name: str
     version: str
     run_id: str | None
@@ -52,7 +61,6 @@ def load_bundle(
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
     from ml_template.datasets import TorchModelDataset  # noqa: PLC0415
-    from ml_template.datasets.json import JSONDataset  # noqa: PLC0415
 
     if str(alias).isdigit():  # a version asked for by number must exist
         version = client.get_model_version(model_name, str(alias))
@@ -76,7 +84,7 @@ def load_bundle(
             filepath=str(root / BUNDLE["model"]), version=_latest()
         )
         files = {
-            name: JSONDataset(filepath=str(root / file), version=_latest()).load()
+            name: _load_json(root / file, name)
             for name, file in BUNDLE.items()
             if name != "model"
         }
@@ -88,6 +96,14 @@ def load_bundle(
             drift_reference=_drift_reference(version.run_id),
             **files,
         )
+
+
+def _load_json(path: Path, name: str) -> Any:
+    from ml_template.datasets.json import JSONDataset  # noqa: PLC0415
+
+    if name in _OPTIONAL and not path.exists():
+        return _OPTIONAL[name]
+    return JSONDataset(filepath=str(path), version=_latest()).load()
 
 
 def _drift_reference(run_id: str | None) -> dict[str, Any] | None:

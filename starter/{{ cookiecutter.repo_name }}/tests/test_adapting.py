@@ -66,6 +66,24 @@ def test_learners_train_and_evaluate_end_to_end(learners_run: Path) -> None:
     model, logistic = metrics["model"], metrics["baselines"]["logistic"]
     assert model["roc_auc"] > metrics["baselines"]["majority"]["roc_auc"] + 0.15
     assert model["roc_auc"] > logistic["roc_auc"] - 0.03
+    # Multi-class model science: every baseline, calibration, 90% sets of classes, the
+    # importance of each input column, and no oracle (no true probabilities).
+    assert set(metrics["baselines"]) == {"majority", "logistic", "boosted_trees"}
+    assert metrics["oracle"] is None
+    assert metrics["calibration"]["ece_after"] < 0.1
+    sets, rows = metrics["conformal"], metrics["test_rows"]
+    spread = 3 * (0.9 * 0.1 * (1 / sets["calibration_rows"] + 1 / rows)) ** 0.5
+    assert sets["coverage"] == pytest.approx(0.9, abs=spread)
+    assert 1.0 < sets["mean_set_size"] < len(CLASSES)
+    importance = pd.read_csv(
+        _latest(learners_run, "08_reporting/feature_importance.csv")
+    )
+    assert set(importance["metric"]) == {"roc_auc_ovr"}
+    assert (
+        _latest(learners_run, "08_reporting/model_card.md")
+        .read_text()
+        .startswith("# Model card: learners")
+    )
     # The churn run's data folders are untouched: this environment writes its own.
     assert not (learners_run / "data/03_primary").exists()
     assert (learners_run / "data/learners/08_reporting/validation").is_dir()
@@ -92,3 +110,5 @@ def test_learners_model_is_tracked_and_serves_raw_rows(learners_run: Path) -> No
     probabilities = predictions[[f"probability_{name}" for name in CLASSES]]
     assert probabilities.sum(axis=1).round(6).eq(1.0).all()
     assert set(predictions["predicted_outcome"]) <= set(CLASSES)
+    for members in predictions["prediction_set"]:
+        assert set(members) <= set(CLASSES)

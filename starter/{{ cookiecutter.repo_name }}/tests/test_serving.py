@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import mlflow
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -54,6 +55,12 @@ def test_logged_model_predicts_raw_rows_in_process(
     assert predictions["customer_id"].tolist() == rows["customer_id"].tolist()
     assert predictions["probability_yes"].between(0, 1).all()
     assert set(predictions["predicted_churned"]) <= {"no", "yes"}
+    # The conformal set beside the probabilities: at 90%, above the model's accuracy,
+    # it always holds the more probable class, and both when the model hesitates.
+    likelier = np.where(predictions["probability_yes"] >= 0.5, "yes", "no")
+    for members, top in zip(predictions["prediction_set"], likelier, strict=True):
+        assert top in list(members)
+        assert set(members) <= {"no", "yes"}
 
 
 def test_logged_model_runs_the_quiet_runner(

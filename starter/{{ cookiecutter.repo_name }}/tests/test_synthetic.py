@@ -36,7 +36,7 @@ def test_sources_can_be_joined_on_customer_id(data) -> None:
 
 def test_true_probability_is_kept_out_of_the_raw_data(data) -> None:
     for frame in (data.customers, data.usage, data.tickets):
-        assert "churn_probability" not in frame.columns
+        assert "probability_yes" not in frame.columns
 
 
 def test_labels_follow_the_true_probability(data) -> None:
@@ -46,7 +46,7 @@ def test_labels_follow_the_true_probability(data) -> None:
         .merge(data.churn_probability, on="customer_id")
         .query("churned != ''")
     )
-    auc = roc_auc_score(labels["churned"] == "yes", labels["churn_probability"])
+    auc = roc_auc_score(labels["churned"] == "yes", labels["probability_yes"])
 
     assert 0.15 < (labels["churned"] == "yes").mean() < 0.35
     assert auc > 0.75  # the features carry real signal
@@ -85,4 +85,4 @@ def test_generator_scales_linearly_in_rows() -> None:
 
     ratio = len(large.usage) / len(small.usage)
     assert ratio == pytest.approx(10, rel=0.05)
-    assert np.isfinite(large.churn_probability["churn_probability"]).all()
+    assert np.isfinite(large.churn_probability["probability_yes"]).all()

@@ -21,15 +21,23 @@ def test_predict_labels_with_the_decision_threshold() -> None:
     model, _ = train_model(train, validation, preprocessing, TOY, TOY_PARAMS)
     rows = validation.drop(columns="label")
 
-    strict = predict(rows, model, preprocessing, {"threshold": 0.9}, TOY)
-    lenient = predict(rows, model, preprocessing, {"threshold": 0.1}, TOY)
+    calibration, sets = {"temperature": 1.0}, {"min_probability": 0.3}
+    strict = predict(
+        rows, model, preprocessing, calibration, {"threshold": 0.9}, sets, TOY
+    )
+    lenient = predict(
+        rows, model, preprocessing, calibration, {"threshold": 0.1}, sets, TOY
+    )
 
     assert list(strict.columns) == [
         "id",
         "probability_no",
         "probability_yes",
         "predicted_label",
+        "prediction_set",
     ]
+    both = (strict["probability_no"] >= 0.3) & (strict["probability_yes"] >= 0.3)
+    assert strict["prediction_set"].map(len).eq(np.where(both, 2, 1)).all()
     assert set(strict["predicted_label"]) <= {"no", "yes"}
     assert (strict["predicted_label"] == "yes").sum() < (
         lenient["predicted_label"] == "yes"

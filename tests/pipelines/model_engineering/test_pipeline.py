@@ -22,8 +22,14 @@ def test_model_engineering_trains_from_the_training_splits_only() -> None:
         "validation_set",
         "params:contract",
         "params:model_engineering",
+        "tuned_hyperparameters",  # empty unless `--params tuned=true`
     }
-    assert pipeline.all_outputs() == {"preprocessing", "model", "training_history"}
+    assert pipeline.all_outputs() == {
+        "preprocessing",
+        "hyperparameters",
+        "model",
+        "training_history",
+    }
     fit = next(node for node in pipeline.nodes if node.name == "fit_preprocessing_node")
     assert fit.inputs == ["train_set", "params:contract"]
 
@@ -33,10 +39,14 @@ def test_only_evaluation_reads_the_test_split() -> None:
         node.name for node in evaluation_pipeline().nodes if "test_set" in node.inputs
     }
 
-    # The challenger gate scores the registry's champion on the same test split.
+    # The challenger gate scores the registry's champion on the same test split;
+    # evaluate_model scores the model before calibration there too, and permutation
+    # importance shuffles its columns.
     assert readers == {
         "predict_test_node",
-        "evaluate_baselines_node",
+        "predict_baselines_node",
+        "evaluate_model_node",
+        "permutation_importances_node",
         "challenge_champion_node",
     }
     assert "test_set" not in create_pipeline().inputs()
@@ -70,4 +80,5 @@ def test_default_run_is_reproducible(tiny_project: Path, tmp_path: Path) -> None
         "calibration.png",
         "confusion_matrix.png",
         "training_curves.png",
+        "feature_importance.png",
     }

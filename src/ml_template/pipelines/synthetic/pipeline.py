@@ -21,7 +21,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "customers_raw",
                     "usage_raw",
                     "tickets_raw",
-                    "customers_churn_probability",
+                    "true_probabilities",
                 ],
                 name="generate_raw_data_node",
             ),

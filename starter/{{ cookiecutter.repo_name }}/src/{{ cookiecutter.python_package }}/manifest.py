@@ -21,6 +21,8 @@ PACKAGES = (
     "numpy",
     "scikit-learn",
     "pyarrow",
+    "mapie",
+    "optuna",
 )
 
 

@@ -14,18 +14,25 @@ def predicted_labels(probabilities: np.ndarray, threshold: float | None) -> np.n
 
 
 def classification_metrics(
-    target: np.ndarray, probabilities: np.ndarray, threshold: float | None
+    target: np.ndarray,
+    probabilities: np.ndarray,
+    threshold: float | None,
+    bins: int = 10,
 ) -> dict[str, float]:
-    """Accuracy, precision, recall, F1, ROC-AUC, PR-AUC, log-loss and Brier score.
+    """Accuracy, precision, recall, F1, ROC-AUC, PR-AUC, log-loss, Brier score and ECE.
 
     Args:
         target: Class indices.
         probabilities: ``(rows, n_classes)`` probabilities.
         threshold: Decision threshold on the positive class (binary only).
+        bins: Equal-width bins of the expected calibration error.
 
     Returns:
         Each metric as a float; multi-class ones macro-averaged (ROC-AUC one-vs-rest).
     """
+    # float32 model outputs sum to 1 within 1e-7 only; scikit-learn warns about that.
+    probabilities = np.asarray(probabilities, dtype="float64")
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
     n_classes = probabilities.shape[1]
     binary = n_classes == 2  # noqa: PLR2004
     labels = predicted_labels(probabilities, threshold)
@@ -58,7 +65,29 @@ def classification_metrics(
             if binary
             else np.mean(np.sum((probabilities - onehot) ** 2, axis=1))
         ),
+        "ece": expected_calibration_error(target, probabilities, bins),
     }
+
+
+def expected_calibration_error(
+    target: np.ndarray, probabilities: np.ndarray, bins: int = 10
+) -> float:
+    """How far predicted probabilities are from observed frequencies (0 is perfect).
+
+    The rows are binned by the probability in equal-width bins; ECE is the mean gap
+    between each bin's mean probability and its observed frequency, weighted by the
+    bin's share of rows. A binary target bins the positive-class probability (as the
+    reliability diagram shows it), a multi-class one the top class's ("confidence").
+    """
+    if probabilities.shape[1] == 2:  # noqa: PLR2004
+        predicted, hit = probabilities[:, 1], target == 1
+    else:
+        predicted = probabilities.max(axis=1)
+        hit = probabilities.argmax(axis=1) == target
+    index = np.minimum((predicted * bins).astype("int64"), bins - 1)
+    rows = np.bincount(index, minlength=bins)
+    gap = np.bincount(index, predicted - hit, minlength=bins)
+    return float(np.abs(gap).sum() / max(rows.sum(), 1))
 
 
 def best_f1_threshold(target: np.ndarray, positive_probability: np.ndarray) -> float:

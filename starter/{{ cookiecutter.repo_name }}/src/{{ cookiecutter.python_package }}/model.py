@@ -91,8 +91,13 @@ def predict_proba(
     numeric: np.ndarray,
     categorical: np.ndarray,
     batch_size: int = 65536,
+    temperature: float = 1.0,
 ) -> np.ndarray:
-    """Class probabilities for preprocessed inputs, in batches, on the model's device."""
+    """Class probabilities for preprocessed inputs, in batches, on the model's device.
+
+    ``temperature`` divides the logits first (temperature scaling: above 1 softens
+    over-confident probabilities; the ranking of rows never changes).
+    """
     model.eval()
     device = next(model.parameters()).device
     parts = []
@@ -101,5 +106,5 @@ def predict_proba(
             torch.from_numpy(numeric[start : start + batch_size]).to(device),
             torch.from_numpy(categorical[start : start + batch_size]).to(device),
         )
-        parts.append(probabilities(logits).cpu().numpy())
+        parts.append(probabilities(logits / temperature).cpu().numpy())
     return np.concatenate(parts) if parts else np.zeros((0, model.config.n_classes))

@@ -1,5 +1,7 @@
 """kedro-datasets' ``pandas.ParquetDataset``, saved atomically (see :mod:`{{ cookiecutter.python_package }}.datasets.atomic`)."""
 
+import pandas as pd
+from kedro_datasets.pandas import CSVDataset as _CSVDataset
 from kedro_datasets.pandas import ParquetDataset as _ParquetDataset
 
 from {{ cookiecutter.python_package }}.datasets.atomic import AtomicWrites
@@ -7,3 +9,18 @@ from {{ cookiecutter.python_package }}.datasets.atomic import AtomicWrites
 
 class ParquetDataset(AtomicWrites, _ParquetDataset):
     """kedro-datasets' ``pandas.ParquetDataset``; a local file appears whole or not at all."""
+
+
+class CSVDataset(AtomicWrites, _CSVDataset):
+    """kedro-datasets' ``pandas.CSVDataset``; a local file appears whole or not at all."""
+
+
+class OptionalParquetDataset(ParquetDataset):
+    """A Parquet file that may not exist: it loads as an empty frame then.
+
+    For inputs a pipeline can do without, such as the synthetic example's ground truth.
+    """
+
+    def load(self) -> pd.DataFrame:
+        """The file's rows, or no rows when there is no file."""
+        return super().load() if self._exists() else pd.DataFrame()

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from kedro.framework.hooks import hook_impl
 from kedro.io import Version
 
+from {{ cookiecutter.python_package }}.model_card import RunFacts
+from {{ cookiecutter.python_package }}.runs.cards import write_model_card
 from {{ cookiecutter.python_package }}.runs.catalog import pin, versioned
 from {{ cookiecutter.python_package }}.runs.project import say
 from {{ cookiecutter.python_package }}.runs.records import LATEST, RunRecord, RunStore, UnknownRunError
@@ -72,6 +74,7 @@ class RunHooks:
         self._project_path = Path.cwd()
         self._run_name: str | None = None
         self._ui: dict[str, Any] = {}
+        self._params: dict[str, Any] = {}
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
@@ -83,6 +86,7 @@ class RunHooks:
         self._project_path = context.project_path
         self._run_name = context.params.get("run_name")
         self._ui = dict(context.config_loader["mlflow"].get("ui") or {})
+        self._params = dict(context.params)
 
     @hook_impl
     def after_catalog_created(self, save_version: str) -> None:
@@ -187,6 +191,17 @@ class RunHooks:
         model_version, champion = (
             self._register(catalog, model_uri, saved) if model_uri else (None, False)
         )
+        facts = RunFacts(
+            run_version=self._save_version,
+            model_name=self._model_name or "model",
+            model_version=model_version,
+            champion=champion,
+            mlflow_run_id=self._mlflow_run_id,
+            datasets=self._inherited(set(saved))
+            | self._read
+            | dict.fromkeys(saved, self._save_version),
+        )
+        saved = sorted(saved + write_model_card(catalog, facts, self._params, saved))
         record = RunRecord(
             version=self._save_version,
             pipelines=run_params.get("pipeline_names") or ["__default__"],
@@ -211,6 +226,7 @@ class RunHooks:
             for name in (
                 "evaluation_metrics",
                 "promotion_decision",
+                "best_hyperparameters",
                 "inference.predictions",
                 "inference.drift_report",
             )

@@ -72,10 +72,33 @@ def summary(
     metrics = outputs.get("evaluation_metrics")
     if metrics:
         model, baselines = metrics["model"], metrics["baselines"]
+        oracle = metrics.get("oracle")
         lines.append(
             f"  test ROC-AUC {model['roc_auc']:.4f}, "
             + ", ".join(f"{n} {b['roc_auc']:.4f}" for n, b in baselines.items())
+            + (f", oracle {oracle['roc_auc']:.4f}" if oracle else "")
             + f"; accuracy {model['accuracy']:.4f}"
+        )
+        calibration = metrics.get("calibration")
+        if calibration:
+            lines.append(
+                f"  calibration: temperature {calibration['temperature']:.3f}, "
+                f"ECE {calibration['ece_before']:.4f} -> {calibration['ece_after']:.4f}"
+            )
+        sets = metrics.get("conformal")
+        if sets:
+            lines.append(
+                f"  conformal sets at {sets['confidence']:.0%}: test coverage "
+                f"{sets['coverage']:.3f}, mean size {sets['mean_set_size']:.2f}"
+            )
+    search = outputs.get("best_hyperparameters")
+    if search:
+        lines.append(
+            f"  tuning: best validation loss {search['validation_loss']:.4f} (trial "
+            f"{search['best_trial']}) against the default's "
+            f"{search['default_validation_loss']:.4f}, {search['trials']} trials "
+            f"({search['pruned']} pruned) in {search['seconds']:.0f} s; "
+            "train with them: kedro run --params tuned=true"
         )
     decision = outputs.get("promotion_decision")
     if decision and record.model_version:
@@ -108,3 +131,50 @@ def summary(
         where = f" ({mlflow_address}, after `make mlflow`)" if mlflow_address else ""
         lines.append(f"  MLflow run {record.mlflow_run_id}{where}")
     return lines
+
+
+def log_nested_runs(trials: list[dict[str, Any]]) -> None:
+    """One MLflow run per search trial, nested under the active run.
+
+    Each holds the trial's settings as parameters, its validation loss per epoch as a
+    metric history, its best as ``validation_loss``, its Optuna state as a tag, and its
+    real start and end. (Logged when the search has ended: nodes never touch MLflow.)
+    """
+    import mlflow  # noqa: PLC0415
+    from mlflow.entities import Metric, Param, RunTag  # noqa: PLC0415
+
+    parent = mlflow.active_run()
+    if parent is None:
+        return
+    client = mlflow.MlflowClient()
+    for trial in trials:
+        started = _milliseconds(trial["started"])
+        run = client.create_run(
+            parent.info.experiment_id,
+            start_time=started,
+            tags={"mlflow.parentRunId": parent.info.run_id},
+            run_name=f"trial {trial['number']}",
+        )
+        curve = [
+            Metric("validation_loss_by_epoch", value, started, int(epoch))
+            for epoch, value in trial["validation_loss_by_epoch"].items()
+        ]
+        best = trial["validation_loss"]
+        client.log_batch(
+            run.info.run_id,
+            metrics=curve
+            + (
+                [Metric("validation_loss", best, started, 0)]
+                if best is not None
+                else []
+            ),
+            params=[Param(name, str(value)) for name, value in trial["params"].items()],
+            tags=[RunTag("optuna.state", trial["state"])],
+        )
+        client.set_terminated(
+            run.info.run_id, "FINISHED", end_time=_milliseconds(trial["finished"])
+        )
+
+
+def _milliseconds(moment: str) -> int:
+    return int(datetime.fromisoformat(moment).timestamp() * 1000)

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from matplotlib.figure import Figure
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import roc_auc_score
 
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.metrics import best_f1_threshold, classification_metrics
+from {{ cookiecutter.python_package }}.estimator import FittedClassifier
+from {{ cookiecutter.python_package }}.metrics import (
+    best_f1_threshold,
+    classification_metrics,
+    expected_calibration_error,
+)
+from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import predict_baselines
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     EvaluationParams,
     choose_threshold,
-    evaluate_baselines,
     evaluate_model,
+    fit_calibration,
+    fit_conformal,
+    oracle_probabilities,
     predict_split,
 )
 from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
@@ -21,12 +35,15 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
     plot_interactive_curves,
 )
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from tests.conftest import TOY_PARAMS, toy_contract, toy_split
 
 TOY = toy_contract()
 
 EVALUATION_PARAMS = EvaluationParams(
-    logistic_baseline={"C": 1.0, "max_iter": 500}, calibration_bins=5
+    logistic_baseline={"C": 1.0, "max_iter": 500},
+    boosted_trees_baseline={"max_iter": 50, "random_state": 0},
+    calibration_bins=5,
 )
 
 
@@ -77,15 +94,93 @@ def test_best_f1_threshold_separates_the_classes() -> None:
     assert best_f1_threshold(target, probability) == pytest.approx(0.4)
 
 
+def test_expected_calibration_error_tells_calibrated_from_distorted() -> None:
+    rng = np.random.default_rng(0)
+    probability = rng.random(50_000)
+    target = (rng.random(50_000) < probability).astype("int64")
+
+    calibrated = expected_calibration_error(target, np.c_[1 - probability, probability])
+    squashed = expected_calibration_error(
+        target, np.c_[1 - probability**3, probability**3]
+    )
+
+    assert calibrated < 0.01
+    assert squashed > 0.15
+
+
+def test_temperature_scaling_softens_an_over_confident_model(trained) -> None:
+    _, validation, test, preprocessing, model, _ = trained
+    over_confident = copy.deepcopy(model)
+    with torch.no_grad():  # logits five times too large: probabilities near 0 or 1
+        over_confident.mlp[-1].weight *= 5.0
+        over_confident.mlp[-1].bias *= 5.0
+
+    calibration = fit_calibration(validation, over_confident, preprocessing, TOY)
+    before = predict_split(test, over_confident, preprocessing, None, TOY)
+    after = predict_split(test, over_confident, preprocessing, calibration, TOY)
+    target = encode_target(test, TOY.table)
+
+    assert calibration["temperature"] == pytest.approx(5.0, rel=0.5)
+    loss = calibration["validation_log_loss"]
+    assert loss["after"] < loss["before"]
+    assert (
+        classification_metrics(
+            target, after[["probability_no", "probability_yes"]].to_numpy(), None
+        )["ece"]
+        < classification_metrics(
+            target, before[["probability_no", "probability_yes"]].to_numpy(), None
+        )["ece"]
+    )
+    # Scaling logits never reorders rows: the ranking metric stays.
+    assert roc_auc_score(target, after["probability_yes"]) == pytest.approx(
+        roc_auc_score(target, before["probability_yes"]), abs=1e-3
+    )
+
+
+def test_served_calibration_matches_scikit_learns(trained) -> None:
+    _, validation, test, preprocessing, model, _ = trained
+    calibration = fit_calibration(validation, model, preprocessing, TOY)
+    target = encode_target(validation, TOY.table)
+    reference = CalibratedClassifierCV(
+        FrozenEstimator(FittedClassifier(model, preprocessing)), method="temperature"
+    ).fit(validation, target)
+
+    ours = predict_split(test, model, preprocessing, calibration, TOY)
+
+    np.testing.assert_allclose(
+        ours[["probability_no", "probability_yes"]].to_numpy(),
+        reference.predict_proba(test),
+        atol=1e-5,
+    )
+
+
 def test_evaluation_nodes_end_to_end(trained) -> None:
     train, validation, test, preprocessing, model, _ = trained
 
-    validation_predictions = predict_split(validation, model, preprocessing, TOY)
-    test_predictions = predict_split(test, model, preprocessing, TOY)
+    calibration = fit_calibration(validation, model, preprocessing, TOY)
+    validation_predictions = predict_split(
+        validation, model, preprocessing, calibration, TOY
+    )
+    test_predictions = predict_split(test, model, preprocessing, calibration, TOY)
     decision = choose_threshold(validation_predictions, TOY)
     threshold = decision["threshold"]
-    baselines = evaluate_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
-    report = evaluate_model(test_predictions, decision, baselines, TOY)
+    conformal = fit_conformal(
+        validation, model, preprocessing, calibration, TOY, EVALUATION_PARAMS
+    )
+    baselines = predict_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
+    report = evaluate_model(
+        test,
+        test_predictions,
+        baselines,
+        pd.DataFrame(),  # no ground truth: no oracle
+        model,
+        preprocessing,
+        decision,
+        calibration,
+        conformal,
+        TOY,
+        EVALUATION_PARAMS,
+    )
 
     assert list(test_predictions.columns) == [
         "id",
@@ -94,12 +189,75 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
         "label",
     ]
     assert 0 < threshold < 1
-    assert baselines["majority"]["roc_auc"] == 0.5
-    assert baselines["logistic"]["roc_auc"] > 0.9  # the toy signal is nearly linear
+    scores = {name: m["roc_auc"] for name, m in report["baselines"].items()}
+    assert scores["majority"] == 0.5
+    assert scores["logistic"] > 0.9  # the toy signal is nearly linear
+    assert scores["boosted_trees"] > 0.85
     assert report["model"]["roc_auc"] > 0.9
-    assert report["model"]["roc_auc"] >= baselines["logistic"]["roc_auc"] - 0.02
+    assert report["model"]["roc_auc"] >= scores["logistic"] - 0.02
+    assert report["oracle"] is None
+    assert report["calibration"]["temperature"] == calibration["temperature"]
+    assert report["calibration"]["ece_after"] == report["model"]["ece"]
+    assert report["conformal"]["confidence"] == 0.9
+    assert report["conformal"]["min_probability"] == conformal["min_probability"]
+    assert 0.8 < report["conformal"]["coverage"] <= 1.0
+    assert report["best_roc_auc"] in {"model", "logistic", "boosted_trees"}
     assert report["decision_threshold"] == threshold
     assert report["test_rows"] == 400
+
+
+def test_baselines_predict_every_test_row_with_probabilities(trained) -> None:
+    train, _, test, preprocessing, _, _ = trained
+
+    predictions = predict_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
+
+    assert list(predictions[["id", "label"]].itertuples(index=False)) == list(
+        test[["id", "label"]].itertuples(index=False)
+    )
+    for name in ("majority", "logistic", "boosted_trees"):
+        probabilities = predictions[
+            [f"{name}.probability_no", f"{name}.probability_yes"]
+        ]
+        np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    prior = (train["label"] == "yes").mean()
+    assert predictions["majority.probability_yes"].eq(prior).all()
+
+
+def test_oracle_is_scored_only_when_the_truth_covers_the_rows() -> None:
+    predictions = pd.DataFrame({"id": ["a", "b", "c"], "label": ["no", "yes", "no"]})
+    truth = pd.DataFrame(
+        {"id": ["c", "b", "a", "z"], "probability_yes": [0.3, 0.9, 0.2, 0.5]}
+    )
+
+    oracle = oracle_probabilities(predictions, truth, TOY.table)
+
+    np.testing.assert_allclose(oracle, [[0.8, 0.2], [0.1, 0.9], [0.7, 0.3]])
+    assert oracle_probabilities(predictions, truth.iloc[1:], TOY.table) is None
+    assert oracle_probabilities(predictions, pd.DataFrame(), TOY.table) is None
+    other_ids = truth.rename(columns={"id": "customer_id"})
+    assert oracle_probabilities(predictions, other_ids, TOY.table) is None
+
+
+def test_oracle_of_a_multiclass_target_needs_every_class() -> None:
+    three = toy_contract(["a", "b", "c"]).table
+    predictions = pd.DataFrame({"id": ["x", "y"], "label": ["a", "c"]})
+    truth = pd.DataFrame(
+        {
+            "id": ["x", "y"],
+            "probability_a": [0.7, 0.1],
+            "probability_b": [0.2, 0.1],
+            "probability_c": [0.1, 0.8],
+        }
+    )
+
+    np.testing.assert_allclose(
+        oracle_probabilities(predictions, truth, three),
+        [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]],
+    )
+    assert (
+        oracle_probabilities(predictions, truth.drop(columns="probability_a"), three)
+        is None
+    )
 
 
 def test_multiclass_has_no_threshold() -> None:
@@ -118,23 +276,42 @@ def test_multiclass_has_no_threshold() -> None:
 
 
 def test_plots_are_figures_with_content(trained) -> None:
-    _, _, test, preprocessing, model, history = trained
-    predictions = predict_split(test, model, preprocessing, TOY)
+    train, _, test, preprocessing, model, history = trained
+    predictions = predict_split(test, model, preprocessing, None, TOY)
+    baselines = predict_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
 
     figures = plot_evaluation(
-        predictions, {"threshold": 0.5}, history, TOY, EVALUATION_PARAMS
+        predictions, baselines, {"threshold": 0.5}, history, TOY, EVALUATION_PARAMS
     )
 
     assert len(figures) == 5
     for figure in figures:
         assert isinstance(figure, Figure)
         assert figure.axes[0].get_title()
+        assert figure.axes[0].get_xlabel() and figure.axes[0].get_ylabel()
         assert figure.axes[0].lines or figure.axes[0].images
+    roc, pr, reliability = (
+        f.axes[0].get_legend_handles_labels()[1] for f in figures[:3]
+    )
+    auc = roc_auc_score(test["label"] == "yes", predictions["probability_yes"])
+    assert roc[:3] == [
+        f"model (AUC {auc:.3f})",
+        *(
+            f"{name} (AUC {roc_auc_score(test['label'] == 'yes', baselines[f'{name}.probability_yes']):.3f})"
+            for name in ("logistic", "boosted_trees")
+        ),
+    ]
+    assert pr[-1] == f"prevalence {(test['label'] == 'yes').mean():.2f}"
+    assert [label.split(" (ECE")[0] for label in reliability[:3]] == [
+        "model",
+        "logistic",
+        "boosted_trees",
+    ]
 
 
 def test_interactive_curves_hold_roc_and_pr_traces(trained) -> None:
     _, _, test, preprocessing, model, _ = trained
-    predictions = predict_split(test, model, preprocessing, TOY)
+    predictions = predict_split(test, model, preprocessing, None, TOY)
 
     figure = plot_interactive_curves(predictions, TOY)
 
@@ -150,8 +327,14 @@ def test_baselines_work_on_a_table_of_numbers_only() -> None:
     train, test = toy_split(300, 0), toy_split(100, 1)
     preprocessing = fit_preprocessing(train, numbers_only)
 
-    baselines = evaluate_baselines(
+    predictions = predict_baselines(
         train, test, preprocessing, numbers_only, EVALUATION_PARAMS
     )
 
-    assert baselines["logistic"]["roc_auc"] > 0.8
+    for name in ("logistic", "boosted_trees"):
+        assert (
+            roc_auc_score(
+                test["label"] == "yes", predictions[f"{name}.probability_yes"]
+            )
+            > 0.8
+        )

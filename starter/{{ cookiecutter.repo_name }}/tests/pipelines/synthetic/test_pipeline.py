@@ -14,7 +14,7 @@ def test_synthetic_run_writes_the_raw_sources(tiny_project: Path) -> None:
     raw = tiny_project / "data" / "01_raw"
 
     customers = pd.read_csv(raw / "customers.csv", dtype=str, keep_default_na=False)
-    truth = pd.read_parquet(raw / "ground_truth" / "churn_probability.parquet")
+    truth = pd.read_parquet(raw / "ground_truth" / "true_probabilities.parquet")
 
     assert customers["customer_id"].nunique() == 600  # conf/test: n_customers
     assert len(truth) == 600

@@ -1,4 +1,5 @@
-"""Evaluation nodes: predictions, decision threshold, metrics and baselines."""
+"""Evaluation nodes: calibration, predictions, decision threshold, metrics, the
+challenger gate and the drift reference."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import OneHotEncoder
 
+from {{ cookiecutter.python_package }}.conformal import ConformalParams, coverage, fit_sets, prediction_sets
 from {{ cookiecutter.python_package }}.contract import Contract
+from {{ cookiecutter.python_package }}.estimator import FittedClassifier
 from {{ cookiecutter.python_package }}.metrics import best_f1_threshold, classification_metrics
 from {{ cookiecutter.python_package }}.model import TabularMLP
 from {{ cookiecutter.python_package }}.monitoring import MonitoringParams, drift_reference, quarantine_shares
-from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
+from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import (
+    BASELINES,
+    baseline_probabilities,
+)
+from {{ cookiecutter.python_package }}.pipelines.evaluation.importance import ImportanceParams
+from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.runs.registry import ModelBundle
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
-from {{ cookiecutter.python_package }}.scoring import probability_columns, score
+from {{ cookiecutter.python_package }}.scoring import probability_columns, score, temperature
 
 
 class PromotionParams(BaseModel):
@@ -47,19 +53,95 @@ class EvaluationParams(BaseModel):
     logistic_baseline: dict[str, Any] = Field(
         default_factory=dict, description="LogisticRegression arguments."
     )
+    boosted_trees_baseline: dict[str, Any] = Field(
+        default_factory=dict, description="HistGradientBoostingClassifier arguments."
+    )
     calibration_bins: int = Field(default=10, ge=2)
+    conformal: ConformalParams = Field(default_factory=ConformalParams)
+    importance: ImportanceParams = Field(default_factory=ImportanceParams)
     promotion: PromotionParams = Field(default_factory=PromotionParams)
+
+
+def fit_calibration(
+    validation_set: pd.DataFrame,
+    model: TabularMLP,
+    preprocessing: dict[str, Any],
+    contract: Contract,
+) -> dict[str, Any]:
+    """Temperature scaling fitted on the validation split (scikit-learn's).
+
+    One number divides the model's logits so that its probabilities match observed
+    frequencies; rankings, hence ROC-AUC, never change. Every probability the project
+    reports, saves or serves is the calibrated one.
+
+    Returns:
+        ``{"method": "temperature", "temperature": t, "validation_log_loss": {...}}``.
+    """
+    from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
+    from sklearn.frozen import FrozenEstimator  # noqa: PLC0415
+    from sklearn.metrics import log_loss  # noqa: PLC0415
+
+    target = encode_target(validation_set, contract.table)
+    classifier = FittedClassifier(model, preprocessing)
+    calibrated = CalibratedClassifierCV(
+        FrozenEstimator(classifier), method="temperature"
+    ).fit(validation_set, target)
+    (calibrator,) = calibrated.calibrated_classifiers_[0].calibrators
+    temperature = 1.0 / float(calibrator.beta_)
+    return {
+        "method": "temperature",
+        "temperature": temperature,
+        "fitted_on": "validation_set",
+        "validation_log_loss": {
+            "before": float(log_loss(target, classifier.predict_proba(validation_set))),
+            "after": float(
+                log_loss(
+                    target,
+                    FittedClassifier(model, preprocessing, temperature).predict_proba(
+                        validation_set
+                    ),
+                )
+            ),
+        },
+    }
+
+
+def fit_conformal(
+    validation_set: pd.DataFrame,
+    model: TabularMLP,
+    preprocessing: dict[str, Any],
+    calibration: dict[str, Any],
+    contract: Contract,
+    params: EvaluationParams,
+) -> dict[str, Any]:
+    """The conformal prediction-set rule, fitted on the validation split.
+
+    The validation split also chose the best epoch, the temperature and the decision
+    threshold: the split-conformal guarantee assumes rows the model never saw, and
+    early stopping's choice among a few dozen epochs bends it little. The test split,
+    used by nothing else, measures the coverage actually reached (``evaluate_model``).
+
+    Returns:
+        ``{"method": "lac", "confidence", "min_probability", "calibration_rows"}``: a
+        class enters a row's set when its calibrated probability reaches
+        ``min_probability``.
+    """
+    classifier = FittedClassifier(model, preprocessing, temperature(calibration))
+    target = encode_target(validation_set, contract.table)
+    return fit_sets(classifier, validation_set, target, params.conformal)
 
 
 def predict_split(
     split: pd.DataFrame,
     model: TabularMLP,
     preprocessing: dict[str, Any],
+    calibration: dict[str, Any] | None,
     contract: Contract,
 ) -> pd.DataFrame:
-    """Class probabilities for every row of a split, next to its id and true label."""
+    """Calibrated class probabilities for every row of a split, next to its id and
+    true label."""
     table = contract.table
-    predictions = score(split, model, preprocessing, table)
+    predictions = score(split, model, preprocessing, table, calibration)
     return predictions.assign(**{table.target: split[table.target].to_numpy()})
 
 
@@ -79,58 +161,104 @@ def choose_threshold(
     return {"threshold": best_f1_threshold(target, probabilities[:, 1])}
 
 
-def evaluate_baselines(
-    train_set: pd.DataFrame,
+def evaluate_model(  # noqa: PLR0913, PLR0917
     test_set: pd.DataFrame,
+    test_predictions: pd.DataFrame,
+    baseline_predictions: pd.DataFrame,
+    true_probabilities: pd.DataFrame,
+    model: TabularMLP,
     preprocessing: dict[str, Any],
+    decision: dict[str, float | None],
+    calibration: dict[str, Any],
+    conformal: dict[str, Any],
     contract: Contract,
     params: EvaluationParams,
-) -> dict[str, dict[str, float]]:
-    """Metrics on the test split of two baselines fitted on the training split.
-
-    ``majority``: always the training class frequencies (ROC-AUC 0.5). ``logistic``:
-    logistic regression on the same preprocessed inputs, categories one-hot encoded.
-    Both decide by the most probable class.
-    """
-    table = contract.table
-    preprocessor = Preprocessor.from_dict(preprocessing)
-    train_target = encode_target(train_set, table)
-    test_target = encode_target(test_set, table)
-    prior = np.bincount(train_target, minlength=len(table.classes)) / len(train_target)
-    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    train_inputs = _linear_inputs(train_set, preprocessor, encoder, fit=True)
-    logistic = LogisticRegression(**params.logistic_baseline).fit(
-        train_inputs, train_target
-    )
-    test_inputs = _linear_inputs(test_set, preprocessor, encoder, fit=False)
-    return {
-        "majority": classification_metrics(
-            test_target, np.tile(prior, (len(test_target), 1)), None
-        ),
-        "logistic": classification_metrics(
-            test_target, logistic.predict_proba(test_inputs), None
-        ),
-    }
-
-
-def evaluate_model(
-    test_predictions: pd.DataFrame,
-    decision: dict[str, float | None],
-    baselines: dict[str, dict[str, float]],
-    contract: Contract,
 ) -> dict[str, Any]:
-    """The model's test metrics, the threshold, and the baselines side by side."""
-    table = contract.table
+    """The model's test metrics beside every baseline's, the oracle's when the data's
+    true probabilities are known, the calibration before and after, and the conformal
+    sets' coverage.
+
+    Baselines and the oracle decide by the most probable class; the model by its
+    threshold.
+    """
+    table, bins = contract.table, params.calibration_bins
     target, probabilities = _target_and_probabilities(test_predictions, table)
-    model = classification_metrics(target, probabilities, decision["threshold"])
+    model_metrics = classification_metrics(
+        target, probabilities, decision["threshold"], bins
+    )
+    raw = score(test_set, model, preprocessing, table)[probability_columns(table)]
+    uncalibrated = classification_metrics(target, raw.to_numpy(), None, bins)
+    baselines = {
+        name: classification_metrics(
+            target,
+            baseline_probabilities(baseline_predictions, name, table),
+            None,
+            bins,
+        )
+        for name in BASELINES
+    }
+    oracle = oracle_probabilities(test_predictions, true_probabilities, table)
+    scores = {"model": model_metrics["roc_auc"]} | {
+        name: values["roc_auc"] for name, values in baselines.items()
+    }
     return {
-        "model": model,
+        "model": model_metrics,
         "baselines": baselines,
+        "oracle": None
+        if oracle is None
+        else classification_metrics(target, oracle, None, bins),
+        "calibration": {
+            "method": calibration["method"],
+            "temperature": calibration["temperature"],
+            **{
+                f"{metric}_{when}": values[metric]
+                for when, values in (
+                    ("before", uncalibrated),
+                    ("after", model_metrics),
+                )
+                for metric in ("ece", "brier", "log_loss")
+            },
+        },
+        "conformal": {
+            "confidence": conformal["confidence"],
+            "min_probability": conformal["min_probability"],
+            "calibration_rows": conformal["calibration_rows"],
+            **coverage(prediction_sets(probabilities, conformal), target),
+        },
         "decision_threshold": decision["threshold"],
-        "roc_auc_gain_over_logistic": model["roc_auc"]
+        "roc_auc_gain_over_logistic": model_metrics["roc_auc"]
         - baselines["logistic"]["roc_auc"],
+        "roc_auc_gain_over_boosted_trees": model_metrics["roc_auc"]
+        - baselines["boosted_trees"]["roc_auc"],
+        "best_roc_auc": max(scores, key=scores.__getitem__),
         "test_rows": len(target),
     }
+
+
+def oracle_probabilities(
+    predictions: pd.DataFrame, true_probabilities: pd.DataFrame, schema: DatasetSchema
+) -> np.ndarray | None:
+    """The true class probabilities of the predicted rows, when the data has them.
+
+    ``true_probabilities`` holds the entity's ids and ``probability_<class>`` columns (a
+    binary target may give the positive class's only). None when it is empty, lacks a
+    column or does not cover every row: the oracle is then unknown.
+    """
+    columns = probability_columns(schema)
+    given = [c for c in columns if c in true_probabilities.columns]
+    binary_positive_only = schema.is_binary and given == columns[1:]
+    if given != columns and not binary_positive_only:
+        return None
+    ids = list(schema.ids)
+    if not set(ids) <= set(true_probabilities.columns):
+        return None
+    truth = predictions[ids].merge(
+        true_probabilities[ids + given].drop_duplicates(ids), on=ids, how="left"
+    )
+    values = truth[given].to_numpy(dtype="float64")
+    if np.isnan(values).any():
+        return None
+    return np.column_stack([1.0 - values[:, 0], values]) if len(given) == 1 else values
 
 
 def challenge_champion(
@@ -164,7 +292,11 @@ def challenge_champion(
     decision["champion_version"] = champion.version
     try:
         predictions = predict_split(
-            test_set, champion.model, champion.preprocessing, contract
+            test_set,
+            champion.model,
+            champion.preprocessing,
+            champion.calibration,
+            contract,
         )
     except (KeyError, ValueError, RuntimeError) as error:
         return decision | {
@@ -217,35 +349,34 @@ def _target_and_probabilities(
     return target, predictions[probability_columns(schema)].to_numpy()
 
 
-def _linear_inputs(
-    frame: pd.DataFrame, preprocessor: Preprocessor, encoder: OneHotEncoder, fit: bool
-) -> np.ndarray:
-    numeric, categorical = transform(frame, preprocessor)
-    if categorical.shape[1] == 0:  # a table of numbers only
-        return numeric
-    onehot = (
-        encoder.fit_transform(categorical) if fit else encoder.transform(categorical)
-    )
-    return np.hstack([numeric, onehot])
-
-
 def metrics_for_tracking(
     evaluation_metrics: dict[str, Any], training_history: list[dict[str, float]]
 ) -> dict[str, Any]:
     """Every number worth charting, as ``{name: {"value", "step"}}`` or per-epoch lists.
 
-    Test metrics are ``test.<metric>``, baselines ``baseline.<name>.<metric>``; the
-    training history becomes one series per quantity, stepped by epoch.
+    Test metrics are ``test.<metric>``, baselines ``baseline.<name>.<metric>``, the
+    oracle's ``oracle.<metric>`` (when known), calibration ``calibration.<quantity>``,
+    conformal sets ``conformal.<quantity>``;
+    the training history becomes one series per quantity, stepped by epoch.
     """
-    tracked: dict[str, Any] = {
-        f"test.{name}": {"value": value, "step": 0}
-        for name, value in evaluation_metrics["model"].items()
+    groups = {
+        "test": evaluation_metrics["model"],
+        "oracle": evaluation_metrics["oracle"] or {},
+        "calibration": {
+            name: value
+            for name, value in evaluation_metrics["calibration"].items()
+            if name != "method"
+        },
+        "conformal": evaluation_metrics["conformal"],
+    } | {
+        f"baseline.{name}": values
+        for name, values in evaluation_metrics["baselines"].items()
     }
-    for baseline, values in evaluation_metrics["baselines"].items():
-        tracked |= {
-            f"baseline.{baseline}.{name}": {"value": value, "step": 0}
-            for name, value in values.items()
-        }
+    tracked: dict[str, Any] = {
+        f"{group}.{name}": {"value": value, "step": 0}
+        for group, values in groups.items()
+        for name, value in values.items()
+    }
     if evaluation_metrics["decision_threshold"] is not None:
         tracked["decision_threshold"] = {
             "value": evaluation_metrics["decision_threshold"],

@@ -5,12 +5,18 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline
 
 from {{ cookiecutter.python_package }}.contract.active import active_contract
+from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import predict_baselines
+from {{ cookiecutter.python_package }}.pipelines.evaluation.importance import (
+    permutation_importances,
+    plot_importances,
+)
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     build_drift_reference,
     challenge_champion,
     choose_threshold,
-    evaluate_baselines,
     evaluate_model,
+    fit_calibration,
+    fit_conformal,
     metrics_for_tracking,
     predict_split,
 )
@@ -27,16 +33,38 @@ def create_pipeline(**kwargs: object) -> Pipeline:
     return Pipeline(
         [
             Node(
-                predict_split,
+                fit_calibration,
                 inputs=["validation_set", "model", "preprocessing", _SCHEMA],
-                outputs="validation_predictions",
-                name="predict_validation_node",
+                outputs="calibration",
+                name="fit_calibration_node",
             ),
             Node(
-                predict_split,
-                inputs=["test_set", "model", "preprocessing", _SCHEMA],
-                outputs="test_predictions",
-                name="predict_test_node",
+                fit_conformal,
+                inputs=[
+                    "validation_set",
+                    "model",
+                    "preprocessing",
+                    "calibration",
+                    _SCHEMA,
+                    "params:evaluation",
+                ],
+                outputs="conformal",
+                name="fit_conformal_node",
+            ),
+            *(
+                Node(
+                    predict_split,
+                    inputs=[
+                        f"{split}_set",
+                        "model",
+                        "preprocessing",
+                        "calibration",
+                        _SCHEMA,
+                    ],
+                    outputs=f"{split}_predictions",
+                    name=f"predict_{split}_node",
+                )
+                for split in ("validation", "test")
             ),
             Node(
                 choose_threshold,
@@ -45,7 +73,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="choose_threshold_node",
             ),
             Node(
-                evaluate_baselines,
+                predict_baselines,
                 inputs=[
                     "train_set",
                     "test_set",
@@ -53,17 +81,24 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     _SCHEMA,
                     "params:evaluation",
                 ],
-                outputs="baseline_metrics",
-                name="evaluate_baselines_node",
+                outputs="baseline_predictions",
+                name="predict_baselines_node",
             ),
             Node(
                 evaluate_model,
-                inputs=[
-                    "test_predictions",
-                    "decision_threshold",
-                    "baseline_metrics",
-                    _SCHEMA,
-                ],
+                inputs={
+                    "test_set": "test_set",
+                    "test_predictions": "test_predictions",
+                    "baseline_predictions": "baseline_predictions",
+                    "true_probabilities": "true_probabilities",
+                    "model": "model",
+                    "preprocessing": "preprocessing",
+                    "decision": "decision_threshold",
+                    "calibration": "calibration",
+                    "conformal": "conformal",
+                    "contract": _SCHEMA,
+                    "params": "params:evaluation",
+                },
                 outputs="evaluation_metrics",
                 name="evaluate_model_node",
             ),
@@ -83,6 +118,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 plot_evaluation,
                 inputs=[
                     "test_predictions",
+                    "baseline_predictions",
                     "decision_threshold",
                     "training_history",
                     _SCHEMA,
@@ -96,6 +132,25 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "training_curves_plot",
                 ],
                 name="plot_evaluation_node",
+            ),
+            Node(
+                permutation_importances,
+                inputs=[
+                    "test_set",
+                    "model",
+                    "preprocessing",
+                    "calibration",
+                    _SCHEMA,
+                    "params:evaluation",
+                ],
+                outputs="feature_importance",
+                name="permutation_importances_node",
+            ),
+            Node(
+                plot_importances,
+                inputs="feature_importance",
+                outputs="feature_importance_plot",
+                name="plot_importances_node",
             ),
             Node(
                 challenge_champion,

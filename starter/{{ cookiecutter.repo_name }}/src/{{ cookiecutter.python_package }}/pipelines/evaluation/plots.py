@@ -8,10 +8,17 @@ from matplotlib.figure import Figure
 from plotly import graph_objects as go
 from plotly.subplots import make_subplots
 from sklearn.calibration import calibration_curve
-from sklearn.metrics import ConfusionMatrixDisplay, precision_recall_curve, roc_curve
+from sklearn.metrics import (
+    ConfusionMatrixDisplay,
+    average_precision_score,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
 
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.metrics import predicted_labels
+from {{ cookiecutter.python_package }}.metrics import expected_calibration_error, predicted_labels
+from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import baseline_probabilities
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import EvaluationParams
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
@@ -20,72 +27,107 @@ from {{ cookiecutter.python_package }}.scoring import probability_columns
 
 def plot_evaluation(
     test_predictions: pd.DataFrame,
+    baseline_predictions: pd.DataFrame,
     decision: dict[str, float | None],
     training_history: list[dict[str, float]],
     contract: Contract,
     params: EvaluationParams,
 ) -> tuple[Figure, Figure, Figure, Figure, Figure]:
-    """ROC, precision-recall, calibration, confusion matrix and training curves."""
+    """ROC, precision-recall and reliability diagrams (the model beside the fitted
+    baselines), the confusion matrix and the training curves."""
     table = contract.table
     target = encode_target(test_predictions, table)
-    probabilities = test_predictions[probability_columns(table)].to_numpy()
+    scored = {"model": test_predictions[probability_columns(table)].to_numpy()} | {
+        name: baseline_probabilities(baseline_predictions, name, table)
+        for name in _FITTED_BASELINES
+    }
     return (
-        _curves(target, probabilities, table, "roc"),
-        _curves(target, probabilities, table, "pr"),
-        _calibration(target, probabilities, table, params.calibration_bins),
-        _confusion(target, probabilities, decision["threshold"], table),
+        _curves(target, scored, table, "roc"),
+        _curves(target, scored, table, "pr"),
+        _calibration(target, scored, table, params.calibration_bins),
+        _confusion(target, scored["model"], decision["threshold"], table),
         _training_curves(training_history),
     )
 
 
-def _plotted_classes(schema: DatasetSchema) -> list[int]:
-    """The positive class for a binary target, every class otherwise."""
-    return [1] if schema.is_binary else list(range(len(schema.classes)))
+_FITTED_BASELINES = ("logistic", "boosted_trees")  # the majority is a single point
+
+
+def _lines(
+    scored: dict[str, np.ndarray], schema: DatasetSchema
+) -> list[tuple[str, np.ndarray, int]]:
+    """What each curve plots: the positive class of every model for a binary target;
+    each class of the model otherwise (one-vs-rest)."""
+    if schema.is_binary:
+        return [(name, probabilities, 1) for name, probabilities in scored.items()]
+    return [
+        (f"{schema.target} = {label}", scored["model"], index)
+        for index, label in enumerate(schema.classes)
+    ]
 
 
 def _curves(
-    target: np.ndarray, probabilities: np.ndarray, schema: DatasetSchema, kind: str
+    target: np.ndarray,
+    scored: dict[str, np.ndarray],
+    schema: DatasetSchema,
+    kind: str,
 ) -> Figure:
     figure = Figure(figsize=(5, 5))
     axes = figure.subplots()
-    for index in _plotted_classes(schema):
+    for name, probabilities, index in _lines(scored, schema):
         truth, score = target == index, probabilities[:, index]
         if kind == "roc":
             x, y, _ = roc_curve(truth, score)
+            label = f"{name} (AUC {roc_auc_score(truth, score):.3f})"
         else:
             y, x, _ = precision_recall_curve(truth, score)
-        axes.plot(x, y, label=f"{schema.target} = {schema.classes[index]}")
+            label = f"{name} (AP {average_precision_score(truth, score):.3f})"
+        axes.plot(x, y, label=label)
     if kind == "roc":
         axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
         axes.set(
             xlabel="False positive rate", ylabel="True positive rate", title="ROC curve"
         )
     else:
+        if schema.is_binary:
+            prevalence = float(np.mean(target == 1))
+            axes.axhline(
+                prevalence,
+                linestyle="--",
+                color="grey",
+                label=f"prevalence {prevalence:.2f}",
+            )
         axes.set(xlabel="Recall", ylabel="Precision", title="Precision-recall curve")
     axes.legend(loc="best")
     return figure
 
 
 def _calibration(
-    target: np.ndarray, probabilities: np.ndarray, schema: DatasetSchema, bins: int
+    target: np.ndarray,
+    scored: dict[str, np.ndarray],
+    schema: DatasetSchema,
+    bins: int,
 ) -> Figure:
+    """Reliability diagram: the positive class (binary) or the top class (multi-class)."""
     figure = Figure(figsize=(5, 5))
     axes = figure.subplots()
-    for index in _plotted_classes(schema):
-        observed, predicted = calibration_curve(
-            target == index, probabilities[:, index], n_bins=bins
-        )
-        axes.plot(
-            predicted,
-            observed,
-            marker="o",
-            label=f"{schema.target} = {schema.classes[index]}",
-        )
+    for name, probabilities in scored.items():
+        if schema.is_binary:
+            hit, predicted = target == 1, probabilities[:, 1]
+        else:
+            hit = probabilities.argmax(axis=1) == target
+            predicted = probabilities.max(axis=1)
+        observed, mean_predicted = calibration_curve(hit, predicted, n_bins=bins)
+        ece = expected_calibration_error(target, probabilities, bins)
+        axes.plot(mean_predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
     axes.plot(
         [0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated"
     )
+    what = "positive class" if schema.is_binary else "top class"
     axes.set(
-        xlabel="Predicted probability", ylabel="Observed frequency", title="Calibration"
+        xlabel=f"Predicted probability ({what})",
+        ylabel="Observed frequency",
+        title="Reliability diagram (test split)",
     )
     axes.legend(loc="best")
     return figure
@@ -125,6 +167,11 @@ def _training_curves(history: list[dict[str, float]]) -> Figure:
     axes.set(xlabel="Epoch", ylabel="Loss", title="Training curves")
     axes.legend(loc="best")
     return figure
+
+
+def _plotted_classes(schema: DatasetSchema) -> list[int]:
+    """The positive class for a binary target, every class otherwise."""
+    return [1] if schema.is_binary else list(range(len(schema.classes)))
 
 
 def plot_interactive_curves(

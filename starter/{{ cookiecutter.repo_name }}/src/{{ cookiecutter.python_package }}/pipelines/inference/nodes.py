@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from {{ cookiecutter.python_package }}.conformal import prediction_sets, set_labels
 from {{ cookiecutter.python_package }}.contract import Contract, ContractError, clean
 from {{ cookiecutter.python_package }}.contract.model import ROW_ID
 from {{ cookiecutter.python_package }}.errors import MalformedRowsError
@@ -37,9 +38,17 @@ class DriftError(RuntimeError):
 
 def use_champion(
     champion: ModelBundle | None,
-) -> tuple[TabularMLP, dict[str, Any], dict[str, float | None], dict[str, Any]]:
-    """The champion's model, preprocessing and decision threshold, for the scoring steps,
-    and its drift reference (with the champion's name; empty keys if it has none).
+) -> tuple[
+    TabularMLP,
+    dict[str, Any],
+    dict[str, float | None],
+    dict[str, Any],
+    dict[str, Any],
+    dict[str, Any],
+]:
+    """The champion's model, preprocessing, decision threshold, calibration and
+    conformal rule, for the scoring steps, and its drift reference (with the champion's
+    name; empty keys if it has none).
 
     Raises:
         NoChampionError: No registered version holds the ``champion`` alias yet.
@@ -54,6 +63,8 @@ def use_champion(
         champion.model,
         champion.preprocessing,
         champion.decision_threshold,
+        champion.calibration,
+        champion.conformal,
         reference | (champion.drift_reference or {}),
     )
 
@@ -209,23 +220,30 @@ def _unreadable_aggregates(given: pd.DataFrame, numbers: pd.DataFrame) -> list[s
     ]
 
 
-def predict(
+def predict(  # noqa: PLR0913, PLR0917
     features: pd.DataFrame,
     model: TabularMLP,
     preprocessing: dict[str, Any],
+    calibration: dict[str, Any],
     decision: dict[str, float | None],
+    conformal: dict[str, Any],
     contract: Contract,
 ) -> pd.DataFrame:
-    """Each row's ids, class probabilities and predicted label.
+    """Each row's ids, calibrated class probabilities, predicted label and conformal
+    prediction set.
 
     Binary targets use the decision threshold chosen on the validation split; others
-    the most probable class.
+    the most probable class. ``prediction_set`` lists the classes whose probability
+    reaches the conformal rule's (at its configured confidence); a model registered
+    before conformal sets existed returns no set.
     """
     table = contract.table
-    predictions = score(features, model, preprocessing, table)
+    predictions = score(features, model, preprocessing, table, calibration)
     probabilities = predictions[probability_columns(table)].to_numpy()
     labels = predicted_labels(probabilities, decision["threshold"])
     classes = pd.Series(table.classes)
-    return predictions.assign(
-        **{f"predicted_{table.target}": classes[labels].to_numpy()}
-    )
+    predictions[f"predicted_{table.target}"] = classes[labels].to_numpy()
+    if "min_probability" in conformal:
+        members = prediction_sets(probabilities, conformal)
+        predictions["prediction_set"] = set_labels(members, table.classes)
+    return predictions

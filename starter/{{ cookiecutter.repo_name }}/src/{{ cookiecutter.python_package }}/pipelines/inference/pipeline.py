@@ -22,7 +22,13 @@ NAMESPACE = "inference"
 SERVING_INPUT = f"{NAMESPACE}.primary_table"
 # What the served steps read: in the logged model its own files; in batch inference
 # the registry's champion.
-MODEL_FILES = ("model", "preprocessing", "decision_threshold")
+MODEL_FILES = (
+    "model",
+    "preprocessing",
+    "decision_threshold",
+    "calibration",
+    "conformal",
+)
 
 
 def serving_pipeline() -> Pipeline:
@@ -47,7 +53,9 @@ def serving_pipeline() -> Pipeline:
                     f"{NAMESPACE}.features",
                     "model",
                     "preprocessing",
+                    "calibration",
                     "decision_threshold",
+                    "conformal",
                     CONTRACT,
                 ],
                 outputs=f"{NAMESPACE}.predictions",

@@ -8,7 +8,7 @@ import pandas as pd
 import torch
 
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.model import MLPConfig, TabularMLP, loss_function
+from {{ cookiecutter.python_package }}.model import TabularMLP
 from {{ cookiecutter.python_package }}.preprocessing import (
     Preprocessor,
     encode_target,
@@ -17,10 +17,12 @@ from {{ cookiecutter.python_package }}.preprocessing import (
 )
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.training import (
+    Batches,
     ModelEngineeringParams,
-    fit,
+    build_and_fit,
     resolve_device,
     to_batches,
+    with_values,
 )
 
 
@@ -37,12 +39,30 @@ def fit_preprocessing(train_set: pd.DataFrame, contract: Contract) -> dict[str, 
     return fit_preprocessor(train_set, contract.table).to_dict()
 
 
+def choose_hyperparameters(
+    params: ModelEngineeringParams, tuned: dict[str, Any]
+) -> dict[str, Any]:
+    """What training uses: ``model_engineering`` as configured, or with the settings a
+    hyper-parameter search found (``--params tuned=true``; see ``tuned_hyperparameters``).
+
+    Returns:
+        ``model`` and ``training`` settings, and ``source``: where they came from.
+    """
+    if not tuned:
+        return params.model_dump() | {"source": "parameters_model_engineering.yml"}
+    chosen = with_values(params, tuned["values"])
+    return chosen.model_dump() | {
+        "source": f"tuning run {tuned['tuning_run']}",
+        "tuned": tuned["values"],
+    }
+
+
 def train_model(
     train_set: pd.DataFrame,
     validation_set: pd.DataFrame,
     preprocessing: dict[str, Any],
     contract: Contract,
-    params: ModelEngineeringParams,
+    hyperparameters: dict[str, Any] | ModelEngineeringParams,
 ) -> tuple[TabularMLP, list[dict[str, float]]]:
     """Train the MLP with early stopping on the validation loss.
 
@@ -55,37 +75,42 @@ def train_model(
         validation_set: The validation split, for early stopping.
         preprocessing: The fitted preprocessing.
         contract: The data contract.
-        params: ``model`` (network shape) and ``training`` (optimiser, loop) settings.
+        hyperparameters: ``model`` (network shape) and ``training`` (optimiser, loop)
+            settings, from :func:`choose_hyperparameters`.
 
     Returns:
         The trained model (on the CPU) and the per-epoch training history.
     """
     table = contract.table
+    params = _validated(hyperparameters)
     preprocessor = Preprocessor.from_dict(preprocessing)
-    training = params.training
-    torch.manual_seed(training.seed)
-    torch.set_num_threads(training.num_threads)
-    device = resolve_device(training.device)
-    config = MLPConfig(
-        n_numeric=preprocessor.n_numeric_inputs,
-        cardinalities=preprocessor.cardinalities,
-        n_classes=len(table.classes),
-        **params.model.model_dump(),
-    )
-    model = TabularMLP(config).to(device)
-    history = fit(
-        model,
-        loss_function(config),
-        _batches(train_set, preprocessor, table, device),
-        _batches(validation_set, preprocessor, table, device),
-        training,
+    torch.set_num_threads(params.training.num_threads)
+    device = resolve_device(params.training.device)
+    model, history = build_and_fit(
+        preprocessor.n_numeric_inputs,
+        preprocessor.cardinalities,
+        len(table.classes),
+        split_batches(train_set, preprocessor, table, device),
+        split_batches(validation_set, preprocessor, table, device),
+        params,
     )
     return model.cpu().eval(), history
 
 
-def _batches(
+def _validated(
+    hyperparameters: dict[str, Any] | ModelEngineeringParams,
+) -> ModelEngineeringParams:
+    if isinstance(hyperparameters, ModelEngineeringParams):
+        return hyperparameters
+    return ModelEngineeringParams.model_validate(
+        {group: hyperparameters[group] for group in ("model", "training")}
+    )
+
+
+def split_batches(
     frame: pd.DataFrame, preprocessor: Preprocessor, schema: DatasetSchema, device: str
-) -> Any:
+) -> Batches:
+    """A split's model inputs and target as tensors on ``device``."""
     numeric, categorical = transform(frame, preprocessor)
     return to_batches(
         numeric, categorical, encode_target(frame, schema), schema.is_binary, device

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import (
+    choose_hyperparameters,
+    fit_preprocessing,
+    train_model,
+)
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
@@ -18,13 +22,19 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="fit_preprocessing_node",
             ),
             Node(
+                choose_hyperparameters,
+                inputs=["params:model_engineering", "tuned_hyperparameters"],
+                outputs="hyperparameters",
+                name="choose_hyperparameters_node",
+            ),
+            Node(
                 train_model,
                 inputs=[
                     "train_set",
                     "validation_set",
                     "preprocessing",
                     "params:contract",
-                    "params:model_engineering",
+                    "hyperparameters",
                 ],
                 outputs=["model", "training_history"],
                 name="train_model_node",
