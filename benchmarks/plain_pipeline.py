@@ -29,7 +29,6 @@ from ml_template.pipelines.data_engineering.nodes import (
 from ml_template.pipelines.data_engineering.primary import build_primary_table
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
-    EvaluationParams,
     choose_threshold,
     evaluate_model,
     fit_calibration,
@@ -37,6 +36,7 @@ from ml_template.pipelines.evaluation.nodes import (
     metrics_for_tracking,
     predict_split,
 )
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,

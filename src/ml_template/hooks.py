@@ -18,6 +18,7 @@ from ml_template.contract.active import activate as activate_contract
 from ml_template.contract.active import parse_contract
 from ml_template.datasets import TorchModelDataset
 from ml_template.manifest import build_manifest
+from ml_template.runs.catalog import save_own
 from ml_template.runs.tracking import log_nested_runs
 from ml_template.validation import ValidationSession, activate, current
 
@@ -123,7 +124,7 @@ class TrackingHooks:
             if path is not None and Path(path).is_file():
                 files[name] = Path(path)
         manifest = build_manifest(self._project_path, files, self._params)
-        catalog.save("run_manifest", manifest)
+        save_own(catalog, "run_manifest", manifest)
         import mlflow  # noqa: PLC0415
 
         mlflow.log_dict(manifest, "reports/run_manifest.json")

@@ -41,6 +41,20 @@ def versioned(catalog: DataCatalog, name: str) -> AbstractVersionedDataset | Non
     return None
 
 
+def save_own(catalog: DataCatalog, name: str, data: Any) -> None:
+    """Save what a hook writes for the run (the manifest, gate results, the model
+    card) under the run's version, read back as the run's own.
+
+    The context pins every dataset of the last completed set to that set's version;
+    saving one of them under a new version would make Kedro warn of mismatched save
+    and load versions (25 lines each in the log).
+    """
+    dataset = versioned(catalog, name)
+    if dataset is not None and dataset._version.save:
+        pin(dataset, dataset._version.save)
+    catalog.save(name, data)
+
+
 def pin(dataset: AbstractVersionedDataset, load_version: str) -> None:
     """Make ``dataset`` load ``load_version`` from now on, keeping its save version.
 

@@ -29,7 +29,6 @@ from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import (
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import build_primary_table
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import predict_baselines
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
-    EvaluationParams,
     choose_threshold,
     evaluate_model,
     fit_calibration,
@@ -37,6 +36,7 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     metrics_for_tracking,
     predict_split,
 )
+from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,

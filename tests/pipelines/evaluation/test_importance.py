@@ -8,7 +8,7 @@ from ml_template.pipelines.evaluation.importance import (
     permutation_importances,
     plot_importances,
 )
-from ml_template.pipelines.evaluation.nodes import EvaluationParams
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from tests.conftest import TOY_PARAMS, toy_contract, toy_split
 

@@ -22,7 +22,6 @@ from ml_template.metrics import (
 )
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
-    EvaluationParams,
     choose_threshold,
     evaluate_model,
     fit_calibration,
@@ -30,6 +29,7 @@ from ml_template.pipelines.evaluation.nodes import (
     oracle_probabilities,
     predict_split,
 )
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,

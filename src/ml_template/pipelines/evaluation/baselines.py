@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ml_template.contract import Contract
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import Preprocessor, encode_target, transform
 from ml_template.schema import DatasetSchema
 from ml_template.scoring import probability_columns
@@ -28,7 +29,7 @@ def predict_baselines(
     test_set: pd.DataFrame,
     preprocessing: dict[str, Any],
     contract: Contract,
-    params: Any,
+    params: EvaluationParams,
 ) -> pd.DataFrame:
     """Each baseline's class probabilities for every test row.
 

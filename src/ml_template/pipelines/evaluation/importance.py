@@ -12,25 +12,13 @@ from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
-from pydantic import BaseModel, ConfigDict, Field
 
 from ml_template.contract import Contract
 from ml_template.estimator import FittedClassifier
 from ml_template.model import TabularMLP
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target
 from ml_template.scoring import temperature
-
-
-class ImportanceParams(BaseModel):
-    """``evaluation.importance`` in ``parameters_evaluation.yml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    n_repeats: int = Field(default=5, ge=1, description="Shuffles per column.")
-    max_rows: int = Field(
-        default=20_000, ge=100, description="Test rows used (a seeded sample above)."
-    )
-    seed: int = 42
 
 
 def permutation_importances(
@@ -39,7 +27,7 @@ def permutation_importances(
     preprocessing: dict[str, Any],
     calibration: dict[str, Any],
     contract: Contract,
-    params: Any,
+    params: EvaluationParams,
 ) -> pd.DataFrame:
     """Each input column's permutation importance on the test split, largest first.
 
@@ -53,7 +41,7 @@ def permutation_importances(
 
     table = contract.table
     columns = [*table.numeric_features, *table.categorical]
-    settings: ImportanceParams = params.importance
+    settings = params.importance
     rows = test_set.sample(
         n=min(settings.max_rows, len(test_set)), random_state=settings.seed
     )

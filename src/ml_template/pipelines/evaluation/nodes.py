@@ -3,13 +3,12 @@ challenger gate and the drift reference."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
-from ml_template.conformal import ConformalParams, coverage, fit_sets, prediction_sets
+from ml_template.conformal import coverage, fit_sets, prediction_sets
 from ml_template.contract import Contract
 from ml_template.estimator import FittedClassifier
 from ml_template.metrics import best_f1_threshold, classification_metrics
@@ -19,47 +18,11 @@ from ml_template.pipelines.evaluation.baselines import (
     BASELINES,
     baseline_probabilities,
 )
-from ml_template.pipelines.evaluation.importance import ImportanceParams
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target
 from ml_template.runs.registry import ModelBundle
 from ml_template.schema import DatasetSchema
 from ml_template.scoring import probability_columns, score, temperature
-
-
-class PromotionParams(BaseModel):
-    """``evaluation.promotion``: the challenger gate's rule."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    metric: Literal["roc_auc", "pr_auc", "log_loss", "brier"] = Field(
-        default="roc_auc",
-        description="A threshold-free test metric: each model keeps its own threshold.",
-    )
-    min_improvement: float = Field(
-        default=0.0, ge=0.0, description="The margin a challenger must beat."
-    )
-
-    @property
-    def higher_is_better(self) -> bool:
-        """ROC-AUC and PR-AUC rise with quality; log-loss and Brier score fall."""
-        return self.metric in ("roc_auc", "pr_auc")
-
-
-class EvaluationParams(BaseModel):
-    """``evaluation`` in ``parameters_evaluation.yml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    logistic_baseline: dict[str, Any] = Field(
-        default_factory=dict, description="LogisticRegression arguments."
-    )
-    boosted_trees_baseline: dict[str, Any] = Field(
-        default_factory=dict, description="HistGradientBoostingClassifier arguments."
-    )
-    calibration_bins: int = Field(default=10, ge=2)
-    conformal: ConformalParams = Field(default_factory=ConformalParams)
-    importance: ImportanceParams = Field(default_factory=ImportanceParams)
-    promotion: PromotionParams = Field(default_factory=PromotionParams)
 
 
 def fit_calibration(

@@ -19,7 +19,7 @@ from sklearn.metrics import (
 from ml_template.contract import Contract
 from ml_template.metrics import expected_calibration_error, predicted_labels
 from ml_template.pipelines.evaluation.baselines import baseline_probabilities
-from ml_template.pipelines.evaluation.nodes import EvaluationParams
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target
 from ml_template.schema import DatasetSchema
 from ml_template.scoring import probability_columns

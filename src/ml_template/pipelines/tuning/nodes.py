@@ -136,7 +136,7 @@ def tune_hyperparameters(
         callbacks=[_log_progress(tuning.n_trials)],
     )
     trials = [_record(trial) for trial in study.trials]
-    best = _best(study, tuning.search_space, time.perf_counter() - started)
+    best = _best(study, time.perf_counter() - started)
     return best, trials
 
 
@@ -181,12 +181,11 @@ def _with(
     return ModelEngineeringParams.model_validate(settings)
 
 
-def _decoded(values: dict[str, Any], space: dict[str, Dimension]) -> dict[str, Any]:
+def _decoded(values: dict[str, Any]) -> dict[str, Any]:
     """A trial's values as ``model_engineering`` takes them (choices from JSON)."""
     return {
         name: json.loads(value) if isinstance(value, str) else value
         for name, value in values.items()
-        if not space or name in space
     }
 
 
@@ -210,7 +209,7 @@ def _record(trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
         "number": trial.number,
         "state": trial.state.name,
         "validation_loss": trial.value,
-        "params": _decoded(trial.params, {}),
+        "params": _decoded(trial.params),
         "validation_loss_by_epoch": {
             str(step): value
             for step, value in sorted(trial.intermediate_values.items())
@@ -220,14 +219,12 @@ def _record(trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
     }
 
 
-def _best(
-    study: optuna.Study, space: dict[str, Dimension], seconds: float
-) -> dict[str, Any]:
+def _best(study: optuna.Study, seconds: float) -> dict[str, Any]:
     """The best trial's values of the searched settings, and how the search went."""
     best = study.best_trial
     states = [trial.state.name for trial in study.trials]
     return {
-        "values": _decoded(best.params, space),
+        "values": _decoded(best.params),
         "validation_loss": best.value,
         "default_validation_loss": study.trials[0].value,
         "best_trial": best.number,

@@ -62,9 +62,18 @@ def prediction_sets(probabilities: np.ndarray, rule: dict[str, Any]) -> np.ndarr
 
 
 def set_labels(members: np.ndarray, classes: list[Any]) -> list[list[str]]:
-    """Each row's set as its class labels, in the contract's order."""
+    """Each row's set as its class labels, in the contract's order.
+
+    Rows share few distinct sets (2 ** classes at most), so each distinct set is
+    spelled once and looked up, not rebuilt row by row.
+    """
     labels = np.asarray([str(c) for c in classes])
-    return [labels[row].tolist() for row in members]
+    codes = members.astype("int64") @ (1 << np.arange(members.shape[1]))
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    spelled = [
+        labels[(code >> np.arange(len(labels))) & 1 == 1].tolist() for code in distinct
+    ]
+    return [spelled[i] for i in inverse]
 
 
 def coverage(members: np.ndarray, target: np.ndarray) -> dict[str, float]:

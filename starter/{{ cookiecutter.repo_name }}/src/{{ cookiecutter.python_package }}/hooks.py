@@ -18,6 +18,7 @@ from {{ cookiecutter.python_package }}.contract.active import activate as activa
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.datasets import TorchModelDataset
 from {{ cookiecutter.python_package }}.manifest import build_manifest
+from {{ cookiecutter.python_package }}.runs.catalog import save_own
 from {{ cookiecutter.python_package }}.runs.tracking import log_nested_runs
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate, current
 
@@ -123,7 +124,7 @@ class TrackingHooks:
             if path is not None and Path(path).is_file():
                 files[name] = Path(path)
         manifest = build_manifest(self._project_path, files, self._params)
-        catalog.save("run_manifest", manifest)
+        save_own(catalog, "run_manifest", manifest)
         import mlflow  # noqa: PLC0415
 
         mlflow.log_dict(manifest, "reports/run_manifest.json")

@@ -3,9 +3,11 @@ vocabularies, ranges, keys, and flags for what it cannot decide."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from omegaconf import OmegaConf
@@ -13,7 +15,7 @@ from omegaconf import OmegaConf
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.contract.draft import draft_columns, key_candidates, sanitise
 from {{ cookiecutter.python_package }}.contract.scaffold import main
-from tests.conftest import PROJECT_ROOT, lay_fixture
+from tests.conftest import PROJECT_ROOT, copy_project, lay_fixture, run_session
 
 
 def test_sanitise_makes_unique_identifiers() -> None:
@@ -130,6 +132,9 @@ def test_a_new_file_replaces_the_example_which_moves_to_its_own_environment(
     example = _load(conf, "contract.yml", env="example")["contract"]
     assert list(example["sources"]) == ["customers", "usage", "tickets"]
     assert _load(conf, "globals.yml", env="example")["data_dir"] == "data/example"
+    assert (
+        _load(conf, "globals.yml")["model_name"] == "penguins"
+    )  # catalog.yml needs it
     # The example's model card text moves too; the new one asks to be written.
     card = _load(conf, "parameters_model_card.yml")["model_card"]
     assert card["intended_use"].startswith("CHECK:")
@@ -167,3 +172,43 @@ def test_a_missing_target_says_which_columns_there_are(
 
     assert main([str(source), "--conf", str(conf)]) == 2
     assert "TARGET=<one of ['a', 'b']>" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_drafted_contract_trains_end_to_end(tmp_path: Path) -> None:
+    """`make contract` then `make run`, as docs/adapting.md tells a new user."""
+    project = tmp_path / "project"
+    copy_project(project)
+    rng = np.random.default_rng(0)
+    n = 400
+    mass = rng.normal(4200, 800, n).round()
+    island = rng.choice(["Biscoe", "Dream", "Torgersen"], n)
+    species = np.where(
+        mass > 4700, "Gentoo", np.where(island == "Dream", "Chinstrap", "Adelie")
+    )
+    frame = pd.DataFrame(
+        {
+            "Sample Number": [f"N{i}" for i in range(n)],
+            "Body Mass (g)": mass.astype(str),
+            "Island": island,
+            "Species": species,
+        }
+    )
+    frame.loc[rng.random(n) < 0.03, "Body Mass (g)"] = "NA"
+    source = project / "data/01_raw/penguins.csv"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(source, index=False)
+
+    assert (
+        main([str(source), "--target", "Species", "--conf", str(project / "conf")]) == 0
+    )
+    run_session(project)
+
+    (record,) = (project / "data/runs").glob("*.json")
+    (card,) = (project / "data/08_reporting/model_card.md").glob("*/model_card.md")
+    text = card.read_text()
+    assert text.startswith("# Model card: penguins v1")
+    assert "CHECK: what the model predicts" in text  # the draft asks to be written
+    (metrics,) = (project / "data/08_reporting/evaluation_metrics.json").glob("*/*")
+    assert json.loads(metrics.read_text())["oracle"] is None  # no true probabilities
+    assert json.loads(record.read_text())["model_version"] == "1"

@@ -161,6 +161,7 @@ def _replace(conf: Path, name: str, block: str, entry: str) -> None:
         f'as_of_date: "{as_of}"  # snapshot date: `as_of` in the contract\'s max\n'
         "data_dir: data\n"
         f"mlflow_experiment: {name}\n"
+        f"model_name: {name}  # the registered model in the MLflow Model Registry\n"
     )
     (conf / "parameters_model_card.yml").write_text(
         "# What the model card says that only people can (see docs/adapting.md).\n"

@@ -8,7 +8,7 @@ from typing import Any
 from kedro.io import AbstractDataset, DatasetError
 
 from {{ cookiecutter.python_package }}.datasets.json import JSONDataset
-from {{ cookiecutter.python_package }}.runs.records import LATEST, RunStore
+from {{ cookiecutter.python_package }}.runs.records import LATEST, RunStore, UnknownRunError
 
 _SEARCH_OUTPUT = "best_hyperparameters"
 
@@ -34,16 +34,25 @@ class TunedHyperparametersDataset(AbstractDataset[None, dict[str, Any]]):
         data_dir: str = "data",
         metadata: dict[str, Any] | None = None,
     ) -> None:
-        self.use = str(use).lower()
+        self.use = str(use)
         self.data_dir = Path(data_dir)
         self.metadata = metadata
 
     def load(self) -> dict[str, Any]:
         """The search's best ``model`` and ``training`` settings, and its run."""
-        if self.use in ("false", "no", "0", ""):
+        flag = self.use.lower()
+        if flag in ("false", "no", "0", ""):
             return {}
-        run = LATEST if self.use in ("true", "yes", "1") else self.use
-        record = RunStore(self.data_dir / "runs").find(run, {_SEARCH_OUTPUT})
+        run = LATEST if flag in ("true", "yes", "1") else self.use
+        try:
+            record = RunStore(self.data_dir / "runs").find(run, {_SEARCH_OUTPUT})
+        except UnknownRunError:
+            which = "" if run == LATEST else f" {run!r}"
+            raise UnknownRunError(
+                f"--params tuned={self.use} asks for the hyper-parameters of a "
+                f"completed search{which}, and there is none: run `make tune` "
+                "(`kedro run --pipelines tuning`) first, or train without `tuned`."
+            ) from None
         version = record.datasets[_SEARCH_OUTPUT]
         best = JSONDataset(
             filepath=str(self.data_dir / "06_models" / f"{_SEARCH_OUTPUT}.json"),

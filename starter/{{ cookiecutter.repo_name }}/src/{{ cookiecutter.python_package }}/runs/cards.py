@@ -12,6 +12,7 @@ from {{ cookiecutter.python_package }}.model_card import (
     to_html,
     to_markdown,
 )
+from {{ cookiecutter.python_package }}.runs.catalog import save_own
 
 # What the card reads of the run's outputs (when the run saved them).
 _READ = (
@@ -52,7 +53,7 @@ def write_model_card(
     )
     for name, render in CARDS.items():
         text = render(sections)
-        catalog.save(name, text)
+        save_own(catalog, name, text)
         if facts.mlflow_run_id:
             _log(facts.mlflow_run_id, text, name)
     return list(CARDS)

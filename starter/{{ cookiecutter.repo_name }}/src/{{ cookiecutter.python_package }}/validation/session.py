@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from {{ cookiecutter.python_package }}.contract.expectations import Rule, suite_names
+from {{ cookiecutter.python_package }}.runs.catalog import save_own
 from {{ cookiecutter.python_package }}.validation.suites import build_suite, suite_rules
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class ValidationSession:
     def save_results(self, catalog: DataCatalog) -> None:
         """Save each result as the versioned ``<suite>_validation`` catalog dataset."""
         for suite, result in self.results.items():
-            catalog.save(f"{suite}_validation", result)
+            save_own(catalog, f"{suite}_validation", result)
 
     def build_data_docs(self) -> Path:
         """Render the suites and results of this run as GX Data Docs HTML."""

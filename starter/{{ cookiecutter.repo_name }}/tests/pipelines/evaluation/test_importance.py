@@ -8,7 +8,7 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.importance import (
     permutation_importances,
     plot_importances,
 )
-from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import EvaluationParams
+from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from tests.conftest import TOY_PARAMS, toy_contract, toy_split
 

@@ -22,7 +22,6 @@ from {{ cookiecutter.python_package }}.metrics import (
 )
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import predict_baselines
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
-    EvaluationParams,
     choose_threshold,
     evaluate_model,
     fit_calibration,
@@ -30,6 +29,7 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     oracle_probabilities,
     predict_split,
 )
+from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.python_package }}.contract import Contract
+from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns
@@ -28,7 +29,7 @@ def predict_baselines(
     test_set: pd.DataFrame,
     preprocessing: dict[str, Any],
     contract: Contract,
-    params: Any,
+    params: EvaluationParams,
 ) -> pd.DataFrame:
     """Each baseline's class probabilities for every test row.
 

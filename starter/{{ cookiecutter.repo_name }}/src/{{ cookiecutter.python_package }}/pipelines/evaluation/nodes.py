@@ -3,13 +3,12 @@ challenger gate and the drift reference."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
-from {{ cookiecutter.python_package }}.conformal import ConformalParams, coverage, fit_sets, prediction_sets
+from {{ cookiecutter.python_package }}.conformal import coverage, fit_sets, prediction_sets
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.estimator import FittedClassifier
 from {{ cookiecutter.python_package }}.metrics import best_f1_threshold, classification_metrics
@@ -19,47 +18,11 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import (
     BASELINES,
     baseline_probabilities,
 )
-from {{ cookiecutter.python_package }}.pipelines.evaluation.importance import ImportanceParams
+from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.runs.registry import ModelBundle
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns, score, temperature
-
-
-class PromotionParams(BaseModel):
-    """``evaluation.promotion``: the challenger gate's rule."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    metric: Literal["roc_auc", "pr_auc", "log_loss", "brier"] = Field(
-        default="roc_auc",
-        description="A threshold-free test metric: each model keeps its own threshold.",
-    )
-    min_improvement: float = Field(
-        default=0.0, ge=0.0, description="The margin a challenger must beat."
-    )
-
-    @property
-    def higher_is_better(self) -> bool:
-        """ROC-AUC and PR-AUC rise with quality; log-loss and Brier score fall."""
-        return self.metric in ("roc_auc", "pr_auc")
-
-
-class EvaluationParams(BaseModel):
-    """``evaluation`` in ``parameters_evaluation.yml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    logistic_baseline: dict[str, Any] = Field(
-        default_factory=dict, description="LogisticRegression arguments."
-    )
-    boosted_trees_baseline: dict[str, Any] = Field(
-        default_factory=dict, description="HistGradientBoostingClassifier arguments."
-    )
-    calibration_bins: int = Field(default=10, ge=2)
-    conformal: ConformalParams = Field(default_factory=ConformalParams)
-    importance: ImportanceParams = Field(default_factory=ImportanceParams)
-    promotion: PromotionParams = Field(default_factory=PromotionParams)
 
 
 def fit_calibration(

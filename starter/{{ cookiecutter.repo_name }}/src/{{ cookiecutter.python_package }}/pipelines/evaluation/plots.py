@@ -19,7 +19,7 @@ from sklearn.metrics import (
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import expected_calibration_error, predicted_labels
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import baseline_probabilities
-from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import EvaluationParams
+from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns
