@@ -6,6 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+VIZ_PORT ?= 4141
+MLFLOW_PORT ?= 5000
+NOTEBOOK_PORT ?= 8888
 ARGS ?=
 
 # Offline-clean by default: no usage data leaves the machine (see README, "Telemetry").
@@ -14,10 +17,12 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run tune test test-fast lint format viz viz-build mlflow docs-data data contract models rollback prune bench clean help
+.PHONY: install run tune test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
+	| sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(VIZ_PORT)/$(VIZ_PORT)/g' -e 's/\$$(MLFLOW_PORT)/$(MLFLOW_PORT)/g' -e 's/\$$(NOTEBOOK_PORT)/$(NOTEBOOK_PORT)/g' \
+	| awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,25 +44,35 @@ test: $(STAMP)  ## Run the whole test suite
 test-fast: $(STAMP)  ## Run the test suite without the slow tests
 	$(BIN)/python -m pytest -m "not slow"
 
+test-slow: $(STAMP)  ## Run only the slow tests (real runs, the starter, the browser checks)
+	$(BIN)/python -m pytest -m slow
+
 lint: $(STAMP)  ## ruff check + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy over src/ and benchmarks/, with pandas-stubs
+	$(BIN)/mypy
 
 format: $(STAMP)  ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-viz: $(STAMP)  ## Serve kedro-viz on $(HOST):4141
-	$(BIN)/kedro viz run --host $(HOST) --no-browser
+viz: $(STAMP)  ## Serve kedro-viz on http://$(HOST):$(VIZ_PORT) (the training pipeline: /?pid=training)
+	@echo "kedro-viz: http://$(HOST):$(VIZ_PORT)/?pid=training (the training pipeline, by layer; pipelines are boxes to expand)"
+	$(BIN)/kedro viz run --host $(HOST) --port $(VIZ_PORT) --no-browser
 
 viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/ (with dataset previews)
 	$(BIN)/kedro viz build --include-previews
 
-mlflow: $(STAMP)  ## MLflow UI over the embedded store on $(HOST):5000
-	$(BIN)/mlflow ui --backend-store-uri "$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db}" --host $(HOST) --port 5000 --workers 1
+mlflow: $(STAMP)  ## MLflow UI over the embedded store on http://$(HOST):$(MLFLOW_PORT)
+	$(BIN)/mlflow ui --backend-store-uri "$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db}" --host $(HOST) --port $(MLFLOW_PORT) --workers 1
 
-docs-data: $(STAMP)  ## Validate every gate and build Great Expectations Data Docs
-	$(BIN)/kedro run --pipelines data_engineering --params build_data_docs=true
+notebook: $(STAMP)  ## JupyterLab on http://$(HOST):$(NOTEBOOK_PORT), notebooks with the project loaded (kedro.ipython)
+	KEDRO_LOGGING_CONFIG=$(CURDIR)/conf/logging.yml $(BIN)/kedro jupyter lab --ip $(HOST) --port $(NOTEBOOK_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
+
+gates: $(STAMP)  ## Run the gates, every rule counted, into the gate report (data/08_reporting/validation/)
+	$(BIN)/kedro run --pipelines data_engineering --params detailed_gates=true
 
 contract: $(STAMP)  ## Draft the contract of a raw file: SOURCE=path TARGET=column [KEY=col] [JOIN=col] [NAME=name]
 	@test -n "$(SOURCE)" || { echo "usage: make contract SOURCE=data/01_raw/<file> TARGET=<column> (or JOIN=<key column> for an event table)"; exit 2; }

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from mlflow.entities import LoggedModelStatus
 
-from benchmarks.common import QUIET_ENV, median
+from benchmarks.common import QUIET_ENV, experiment_id, median
 
 BATCHES = {1: 50, 100: 20, 100_000: 5}  # rows -> repetitions
 REQUESTS = 200
@@ -101,9 +101,8 @@ def _served(model_path: str, rows: pd.DataFrame) -> dict[str, Any]:
 
 def _last_logged_model(project: Path) -> str:
     client = mlflow.MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
-    experiment = client.get_experiment_by_name("ml_template")
     models = client.search_logged_models(
-        [experiment.experiment_id],
+        [experiment_id(client, "ml_template")],
         order_by=[{"field_name": "creation_time", "ascending": False}],
     )
     # Never one still being written, or left unfinished by a killed run.

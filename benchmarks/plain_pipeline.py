@@ -64,17 +64,17 @@ def run(spec: dict[str, Any], out: Path) -> None:
         quarantine = quarantine.reset_index(drop=True)
         saved.frame(f"{source}_intermediate", tables[source])
         saved.frame(f"{source}_quarantine", quarantine)
-        log(f"Completed node: clean_{source}_node")
+        log(f"Completed node: data_engineering.clean_{source}")
     events = {name: tables[name] for name in schema.events}
     primary = build_primary_table(tables[schema.entity_name], schema, **events)
     saved.frame("primary_table", primary)
-    log("Completed node: build_primary_table_node")
+    log("Completed node: data_engineering.build_primary_table")
     features = saved.frame("features", engineer_features(primary, schema))
-    log("Completed node: engineer_features_node")
+    log("Completed node: data_engineering.engineer_features")
     train, validation, test = split_dataset(features, schema, split)
     for name, frame in (("train", train), ("validation", validation), ("test", test)):
         saved.frame(f"{name}_set", frame)
-    log("Completed node: split_dataset_node")
+    log("Completed node: data_engineering.split_dataset")
     _model_and_evaluation(saved, train, validation, test, schema, params)
 
 
@@ -90,42 +90,42 @@ def _model_and_evaluation(
     evaluation = EvaluationParams.model_validate(params["evaluation"])
     modelling = ModelEngineeringParams.model_validate(params["model_engineering"])
     preprocessing = saved.json("preprocessing", fit_preprocessing(train, schema))
-    log("Completed node: fit_preprocessing_node")
+    log("Completed node: model_engineering.fit_preprocessing")
     baselines = saved.frame(
         "baseline_predictions",
         predict_baselines(train, test, preprocessing, schema, evaluation),
     )
-    log("Completed node: predict_baselines_node")
+    log("Completed node: evaluation.predict_baselines")
     model, history = train_model(train, validation, preprocessing, schema, modelling)
     saved.model(model)
     saved.json("training_history", history)
-    log("Completed node: train_model_node")
+    log("Completed node: model_engineering.train_model")
     calibration = saved.json(
         "calibration", fit_calibration(validation, model, preprocessing, schema)
     )
-    log("Completed node: fit_calibration_node")
+    log("Completed node: evaluation.fit_calibration")
     conformal = saved.json(
         "conformal",
         fit_conformal(
             validation, model, preprocessing, calibration, schema, evaluation
         ),
     )
-    log("Completed node: fit_conformal_node")
+    log("Completed node: evaluation.fit_conformal")
     test_predictions = saved.frame(
         "test_predictions",
         predict_split(test, model, preprocessing, calibration, schema),
     )
-    log("Completed node: predict_test_node")
+    log("Completed node: evaluation.predict_test")
     validation_predictions = predict_split(
         validation, model, preprocessing, calibration, schema
     )
-    log("Completed node: predict_validation_node")
+    log("Completed node: evaluation.predict_validation")
     decision = saved.json(
         "decision_threshold", choose_threshold(validation_predictions, schema)
     )
-    log("Completed node: choose_threshold_node")
+    log("Completed node: evaluation.choose_threshold")
     saved.plotly(plot_interactive_curves(test_predictions, schema))
-    log("Completed node: plot_interactive_curves_node")
+    log("Completed node: evaluation.plot_interactive_curves")
     metrics = saved.json(
         "evaluation_metrics",
         evaluate_model(
@@ -142,15 +142,15 @@ def _model_and_evaluation(
             evaluation,
         ),
     )
-    log("Completed node: evaluate_model_node")
+    log("Completed node: evaluation.evaluate_model")
     figures = plot_evaluation(
         test_predictions, baselines, decision, history, schema, evaluation
     )
     for name, figure in zip(_PLOTS, figures, strict=True):
         saved.figure(name, figure)
-    log("Completed node: plot_evaluation_node")
+    log("Completed node: evaluation.plot_evaluation")
     metrics_for_tracking(metrics, history)
-    log("Completed node: metrics_for_tracking_node")
+    log("Completed node: evaluation.metrics_for_tracking")
 
 
 _PLOTS = ("roc_curve", "precision_recall_curve", "calibration", "confusion_matrix",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from kedro.config import OmegaConfigLoader
 from kedro.framework.project import configure_project
@@ -9,6 +11,7 @@ from kedro.io.catalog_config_resolver import CatalogConfigResolver
 from kedro.validation import ValidatorSpec
 
 from ml_template.pipeline_registry import register_pipelines
+from ml_template.validation.preview import GATE_TAG
 
 pytestmark = pytest.mark.usefixtures("active_contract")
 
@@ -26,13 +29,13 @@ def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> Non
         "__default__",
     } <= set(pipelines)
     default_nodes = {node.name for node in pipelines["__default__"].nodes}
-    assert "generate_raw_data_node" not in default_nodes
+    assert "generate_raw_data" not in default_nodes
     assert not [name for name in default_nodes if name.startswith("inference")]
     for name in ("data_engineering", "model_engineering", "evaluation"):
         assert {node.name for node in pipelines[name].nodes} <= default_nodes
 
 
-def test_every_gate_is_tagged_on_the_node_where_it_fires(
+def test_every_gate_is_shown_on_the_node_where_it_fires(
     config: OmegaConfigLoader,
 ) -> None:
     configure_project("ml_template")
@@ -49,14 +52,16 @@ def test_every_gate_is_tagged_on_the_node_where_it_fires(
     assert {"customers_intermediate", "inference.usage_intermediate"} <= set(gates)
     for node in nodes:
         expected = {
-            f"gate.{gates[name].options['suite']}"
+            gates[name].options["suite"]
             for name in node.inputs
             if name in gates and "load" in gates[name].on
         } | {
-            f"gate.{gates[name].options['suite']}"
+            gates[name].options["suite"]
             for name in node.outputs
             if name in gates and "save" in gates[name].on
         }
-        assert {tag for tag in node.tags if tag.startswith("gate.")} == expected, (
-            node.name
-        )
+        # kedro-viz shows the gates: a `gate` tag and a preview that lists them.
+        assert (GATE_TAG in node.tags) == bool(expected), node.name
+        preview = node.preview().content if expected else ""
+        shown = set(re.findall(r"^(\w+), on (?:loading|saving)", preview, re.M))
+        assert shown == expected, node.name

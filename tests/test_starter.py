@@ -95,6 +95,9 @@ def test_rendered_project_is_renamed_throughout(rendered: Path) -> None:
         if "template-only" in text or "make starter" in text or "tools/" in text
     ]
     assert repo_only == []
+    # Jinja syntax of the project's own (GitHub's `${{ matrix.x }}`) comes out as is.
+    workflow = ".github/workflows/ci.yml"
+    assert texts[workflow] == (PROJECT_ROOT / workflow).read_text()
 
 
 def test_rendered_project_runs_and_passes_its_own_tests(rendered: Path) -> None:

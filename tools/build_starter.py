@@ -10,6 +10,7 @@ cookiecutter variables. ``make starter`` runs it; a test fails when ``starter/``
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -86,10 +87,15 @@ def tracked_files(root: Path) -> list[str]:
 
 def templated(text: str) -> str:
     """The project's names replaced by cookiecutter variables, repo-only text dropped."""
-    text = _without_repo_only_lines(text)
+    text = _jinja_escaped(_without_repo_only_lines(text))
     for old, new in REPLACEMENTS:
         text = text.replace(old, new)
     return text
+
+
+def _jinja_escaped(text: str) -> str:
+    # Text that is Jinja syntax already (GitHub's `${{ matrix.x }}`) must come out as is.
+    return re.sub(r"\{[{%#]", lambda opening: "{{ '" + opening.group() + "' }}", text)
 
 
 def _without_repo_only_lines(text: str) -> str:

@@ -10,17 +10,19 @@ from __future__ import annotations
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 
+from ml_template.user_errors import UserError
+
 _PAYLOAD_TOO_LARGE = 413
 
 
-class MalformedRowsError(MlflowException, ValueError):
+class MalformedRowsError(MlflowException, UserError, ValueError):
     """Rows to score that break the contract: says which rows, rules and values."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, error_code=INVALID_PARAMETER_VALUE)
 
 
-class TooManyRowsError(MlflowException, ValueError):
+class TooManyRowsError(MlflowException, UserError, ValueError):
     """A request larger than the served model accepts (HTTP 413)."""
 
     def __init__(self, message: str) -> None:

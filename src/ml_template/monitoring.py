@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
 from ml_template.schema import DatasetSchema
@@ -51,7 +52,7 @@ class MonitoringParams(BaseModel):
     on_drift: Literal["warn", "fail"] = "warn"
 
 
-def psi(expected: np.ndarray, actual: np.ndarray) -> float:
+def psi(expected: ArrayLike, actual: ArrayLike) -> float:
     """Population Stability Index of two share vectors over the same bins."""
     e = np.clip(np.asarray(expected, dtype="float64"), _FLOOR, None)
     a = np.clip(np.asarray(actual, dtype="float64"), _FLOOR, None)
@@ -176,19 +177,19 @@ def compare(
         )
     for column, ref in reference["categorical"].items():
         known = [k for k in ref if k not in (UNKNOWN, MISSING)]
-        shares = _category_shares(features[column], known)
-        value = psi([ref[k] for k in shares], list(shares.values()))
+        categories = _category_shares(features[column], known)
+        value = psi([ref[k] for k in categories], list(categories.values()))
         status = _status(value, params.psi_warn, params.psi_drift)
-        if shares[UNKNOWN] > params.max_unknown_share:
+        if categories[UNKNOWN] > params.max_unknown_share:
             status = "drift"
         rows.append(
             {
                 "feature": column,
                 "kind": "categorical",
                 "psi": value,
-                "missing_share": shares[MISSING],
+                "missing_share": categories[MISSING],
                 "reference_missing_share": ref[MISSING],
-                "unknown_share": shares[UNKNOWN],
+                "unknown_share": categories[UNKNOWN],
                 "status": status,
             }
         )
@@ -197,8 +198,10 @@ def compare(
     if kind == "numeric":
         prediction_psi = psi(ref["shares"], _numeric_shares(predicted, ref["edges"]))
     else:
-        shares = _category_shares(predicted, table.classes)
-        prediction_psi = psi([ref["shares"][k] for k in shares], list(shares.values()))
+        classes = _category_shares(predicted, table.classes)
+        prediction_psi = psi(
+            [ref["shares"][k] for k in classes], list(classes.values())
+        )
     quarantine = {
         source: {
             "share": share,

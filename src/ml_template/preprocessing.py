@@ -81,7 +81,7 @@ def transform(
         preprocessor.stds
     )
     categories = [
-        pd.Index(values).get_indexer(frame[column]).astype("int64") + 1
+        pd.Index(values).get_indexer(pd.Index(frame[column])).astype("int64") + 1
         for column, values in preprocessor.vocabularies.items()
     ]
     codes = (
@@ -94,7 +94,7 @@ def transform(
 
 def encode_target(frame: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
     """Class indices of the target, in the order of ``schema.classes``."""
-    codes = pd.Index(schema.classes).get_indexer(frame[schema.target])
+    codes = pd.Index(schema.classes).get_indexer(pd.Index(frame[schema.target]))
     if (codes < 0).any():
         unknown = frame.loc[codes < 0, schema.target].unique()[:5].tolist()
         raise ValueError(

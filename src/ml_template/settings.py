@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from kedro.config import OmegaConfigLoader
+from ml_template.quiet import silence_known_noise
 
-from ml_template.context import ProjectContext
-from ml_template.hooks import TrackingHooks, ValidationHooks
-from ml_template.runs.hooks import ModelArtifactHooks, RunHooks
-from ml_template.runs.tracking import ExperimentHooks
+silence_known_noise()  # before the imports below, which raise some of it
+
+from kedro.config import OmegaConfigLoader  # noqa: E402
+
+from ml_template.context import ProjectContext  # noqa: E402
+from ml_template.hooks import TrackingHooks, ValidationHooks  # noqa: E402
+from ml_template.runs.hooks import ModelArtifactHooks, RunHooks  # noqa: E402
+from ml_template.runs.tracking import ExperimentHooks  # noqa: E402
 
 _RUNS = RunHooks()
 HOOKS = (
@@ -46,7 +51,7 @@ def project_root() -> Path:
 
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
-CONFIG_LOADER_ARGS = {
+CONFIG_LOADER_ARGS: dict[str, Any] = {
     "base_env": "base",
     "default_run_env": "local",
     "config_patterns": {

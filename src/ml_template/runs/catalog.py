@@ -25,7 +25,8 @@ def completed_set(
         if store.completed():
             raise
         return {}
-    resolver = CatalogConfigResolver(catalog_config)
+    # Only configured names and patterns count: no runtime (MemoryDataset) pattern.
+    resolver = CatalogConfigResolver(catalog_config, default_runtime_patterns={})
     return {
         name: version
         for name, version in record.datasets.items()
@@ -50,7 +51,7 @@ def save_own(catalog: DataCatalog, name: str, data: Any) -> None:
     and load versions (25 lines each in the log).
     """
     dataset = versioned(catalog, name)
-    if dataset is not None and dataset._version.save:
+    if dataset is not None and dataset._version and dataset._version.save:
         pin(dataset, dataset._version.save)
     catalog.save(name, data)
 
@@ -63,5 +64,6 @@ def pin(dataset: AbstractVersionedDataset, load_version: str) -> None:
     which a concurrent run may have written). Kedro has no public way to change a
     built dataset's version, hence ``_version`` (guarded by tests/runs).
     """
-    dataset._version = Version(load_version, dataset._version.save)
+    save = dataset._version.save if dataset._version else None
+    dataset._version = Version(load_version, save)
     dataset._cached_load_version = None

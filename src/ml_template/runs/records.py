@@ -20,11 +20,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ml_template.datasets.json import JSONDataset
+from ml_template.user_errors import UserError
 
 LATEST = "latest"
 
 
-class UnknownRunError(LookupError):
+class UnknownRunError(UserError, LookupError):
     """No completed run matches what was asked for."""
 
 

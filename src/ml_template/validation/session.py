@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ml_template.contract.expectations import Rule, suite_names
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_DATA_DOCS_SITE = "project"
 _active: ValidationSession | None = None
 
 
@@ -33,7 +31,7 @@ class ValidationSession:
         extras: Suite name -> hand-written expectations, from
             ``conf/<env>/expectations``.
         sample_size: How many offending values a failure reports (and GX keeps).
-        data_docs_dir: Where :meth:`build_data_docs` writes the HTML site.
+        detailed: Count and sample every expectation, not only the failed ones.
     """
 
     def __init__(
@@ -41,11 +39,11 @@ class ValidationSession:
         contract: Contract | None,
         extras: dict[str, Any] | None = None,
         sample_size: int = 5,
-        data_docs_dir: str | Path | None = None,
+        detailed: bool = False,
     ) -> None:
         self.contract = contract
         self.sample_size = sample_size
-        self.data_docs_dir = Path(data_docs_dir).resolve() if data_docs_dir else None
+        self.detailed = detailed
         self.results: dict[str, dict[str, Any]] = {}
         self._extras = extras or {}
         self._context: Any = None
@@ -59,15 +57,15 @@ class ValidationSession:
 
         A first pass only decides pass or fail (GX's ``BOOLEAN_ONLY``: no counts or
         samples, less than half the time at 1M rows); only the expectations that failed
-        are run again for their observed values and offending samples. With Data Docs
-        requested, every expectation gets the detailed pass, for the docs to show.
+        are run again for their observed values and offending samples. A ``detailed``
+        session gives every expectation the detailed pass, for the gate report.
 
         ``without_target`` leaves out the rules on the target (unlabelled
         data); its result is kept as ``<suite>_without_target``.
         """
         with self._lock:
             definition = self._definition(suite, without_target)
-            detailed = self.data_docs_dir is not None
+            detailed = self.detailed
             batch = {"dataframe": data}
             result = definition.run(
                 batch_parameters=batch,
@@ -111,16 +109,6 @@ class ValidationSession:
         """Save each result as the versioned ``<suite>_validation`` catalog dataset."""
         for suite, result in self.results.items():
             save_own(catalog, f"{suite}_validation", result)
-
-    def build_data_docs(self) -> Path:
-        """Render the suites and results of this run as GX Data Docs HTML."""
-        if self.data_docs_dir is None:
-            raise ValueError("No data_docs_dir set for this validation session.")
-        with self._lock:
-            self._gx_context().build_data_docs(site_names=[_DATA_DOCS_SITE])
-        index = self.data_docs_dir / "index.html"
-        logger.info("Great Expectations Data Docs: %s", index)
-        return index
 
     @property
     def suites(self) -> list[str]:
@@ -175,18 +163,6 @@ class ValidationSession:
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             context.data_sources.add_pandas("frames")
-            if self.data_docs_dir is not None:
-                context.add_data_docs_site(
-                    site_name=_DATA_DOCS_SITE,
-                    site_config={
-                        "class_name": "SiteBuilder",
-                        "store_backend": {
-                            "class_name": "TupleFilesystemStoreBackend",
-                            "base_directory": str(self.data_docs_dir),
-                        },
-                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                    },
-                )
             self._context = context
         return self._context
 

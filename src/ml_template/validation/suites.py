@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ml_template.contract.expectations import Rule, generated_rules
+from ml_template.user_errors import UserError
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -32,6 +33,10 @@ _POPULATION = (
     "expect_column_unique_value_count_to_be_between",
     "expect_column_distinct_values_to_equal_set",
 )
+
+
+class SuiteError(UserError, ValueError):
+    """A hand-written suite (``conf/<env>/expectations/<suite>.yml``) that cannot be used."""
 
 
 class ExtraSuite(BaseModel):
@@ -73,7 +78,7 @@ def suite_rules(
         try:
             spec = ExtraSuite.model_validate(extras)
         except ValueError as exc:
-            raise ValueError(
+            raise SuiteError(
                 f"{EXTRAS_FILE.format(suite=name)} is malformed: {exc}"
             ) from exc
         source = EXTRAS_FILE.format(suite=name)
@@ -103,7 +108,7 @@ def _refuse_repeat(
     columns = _columns(kwargs)
     for other_kind, other_kwargs, field in generated:
         if other_kind == kind and _columns(other_kwargs) == columns:
-            raise ValueError(
+            raise SuiteError(
                 f"{EXTRAS_FILE.format(suite=suite)}: {kind} on {sorted(columns) or 'the table'} "
                 f"repeats the rule the contract generates from {field}; change it there "
                 "and remove it from the suite."
@@ -155,7 +160,7 @@ def build_suite(
             )
             expectations.append(config.to_domain_obj())
         except Exception as exc:
-            raise ValueError(
+            raise SuiteError(
                 f"Suite '{name}': cannot build {kind}({kwargs}) from {source}: {exc}"
             ) from exc
     return gx.ExpectationSuite(

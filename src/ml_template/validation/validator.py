@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from kedro.validation import CheckFailure, DataValidationError
 
+from ml_template.user_errors import UserError
 from ml_template.validation.session import current
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 _NOT_ARGUMENTS = ("batch_id", "column", "column_A", "column_B")
 
 
-class GateFailedError(DataValidationError):
+class GateFailedError(DataValidationError, UserError):
     """A gate's expectations failed; says where the rules and the full result live."""
 
     def __init__(self, suite: str, failures: list[CheckFailure]) -> None:
@@ -29,8 +30,9 @@ class GateFailedError(DataValidationError):
         return (
             f"{super().__str__()}\nNothing was written. Each rule names its source: a "
             "field of the contract (conf/<env>/contract.yml) or a hand-written suite "
-            f"(conf/<env>/expectations/{self.suite}.yml). Full result: dataset "
-            f"'{self.suite}_validation' (data/08_reporting/validation/ by default)"
+            f"(conf/<env>/expectations/{self.suite}.yml). Every gate of the run: "
+            "data/08_reporting/validation/gate_report.html/<run>/gate_report.html; "
+            f"this one's full result: dataset '{self.suite}_validation'."
         )
 
 

@@ -135,7 +135,7 @@ def node_timings(measured: Measured) -> dict[str, Any]:
             first_load = previous = moment
         elif "Completed node: " in message:
             name = message.split("Completed node: ")[1].strip()
-            nodes[name] = moment - previous
+            nodes[name] = moment - (moment if previous is None else previous)
             previous = last = moment
     if first_load is None or last is None:
         raise RuntimeError("No node timings in the log: " + measured.stdout[-2000:])
@@ -163,3 +163,11 @@ def _format(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)
+
+
+def experiment_id(client: Any, name: str) -> str:
+    """The id of MLflow experiment ``name``, which a run must have created."""
+    experiment = client.get_experiment_by_name(name)
+    if experiment is None:
+        raise LookupError(f"No MLflow experiment {name!r}: run the pipeline first.")
+    return str(experiment.experiment_id)

@@ -25,12 +25,12 @@ from benchmarks.common import (
 
 # The nodes this work added to the default run (the card is written by a hook, after).
 NEW_NODES = (
-    "fit_calibration_node",
-    "fit_conformal_node",
-    "predict_baselines_node",
-    "permutation_importances_node",
-    "plot_importances_node",
-    "choose_hyperparameters_node",
+    "evaluation.fit_calibration",
+    "evaluation.fit_conformal",
+    "evaluation.predict_baselines",
+    "evaluation.permutation_importances",
+    "evaluation.plot_importances",
+    "model_engineering.choose_hyperparameters",
 )
 
 

@@ -25,13 +25,13 @@ import torch
 from benchmarks import gates, inference, runs, scaling, training
 from benchmarks.common import ROOT, table
 
-FULL = {
+FULL: dict[str, Any] = {
     "scaling": {10_000: 5, 15_000: 5, 100_000: 5, 1_000_000: 3},  # 15,000: bundled size
     "gates": {100_000: 5, 1_000_000: 5},
     "training_repetitions": 5,
     "runs": 10,
 }
-QUICK = {
+QUICK: dict[str, Any] = {
     "scaling": {2_000: 2, 6_000: 2},
     "gates": {6_000: 2},
     "training_repetitions": 2,

@@ -19,13 +19,20 @@ from typing import Any
 
 import mlflow
 
-from benchmarks.common import ROOT, copy_code, kedro, node_timings, table
+from benchmarks.common import (
+    ROOT,
+    copy_code,
+    experiment_id,
+    kedro,
+    node_timings,
+    table,
+)
 
-TRAINING_NODES = ("challenge_champion_node", "build_drift_reference_node")
+TRAINING_NODES = ("evaluation.challenge_champion", "evaluation.build_drift_reference")
 INFERENCE_NODES = (
-    "inference_use_champion_node",
-    "inference_monitor_drift_node",
-    "inference_enforce_drift_policy_node",
+    "inference.use_champion",
+    "inference.monitor_drift",
+    "inference.enforce_drift_policy",
 )
 
 
@@ -63,16 +70,16 @@ def _copy(project: Path, source: Path) -> Path:
 
 def _newest_run_bytes(client: mlflow.MlflowClient) -> int:
     """Bytes of the newest run's artifacts plus the model it logged."""
-    experiment = client.get_experiment_by_name("{{ cookiecutter.python_package }}")
+    experiment = experiment_id(client, "{{ cookiecutter.python_package }}")
     (run,) = client.search_runs(
-        [experiment.experiment_id],
+        [experiment],
         order_by=["attributes.start_time DESC"],
         max_results=1,
     )
     folders = [Path(run.info.artifact_uri.removeprefix("file://"))]
     folders += [
         Path(model.artifact_location.removeprefix("file://"))
-        for model in client.search_logged_models([experiment.experiment_id])
+        for model in client.search_logged_models([experiment])
         if model.source_run_id == run.info.run_id
     ]
     return sum(p.stat().st_size for f in folders for p in f.rglob("*") if p.is_file())
@@ -87,7 +94,7 @@ def _registration_seconds(project: Path, client: mlflow.MlflowClient) -> float:
     seconds = []
     for _ in range(5):
         started = time.perf_counter()
-        version = register(champion.source, "{{ cookiecutter.python_package }}", {"run": "benchmark"})
+        version = register(str(champion.source), "{{ cookiecutter.python_package }}", {"run": "benchmark"})
         set_champion(client, "{{ cookiecutter.python_package }}", version)
         seconds.append(time.perf_counter() - started)
     set_champion(client, "{{ cookiecutter.python_package }}", str(champion.version))

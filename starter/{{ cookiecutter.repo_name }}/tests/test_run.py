@@ -47,6 +47,10 @@ def test_kedro_run_end_to_end(tmp_path: Path) -> None:
     result = kedro(project, "run")
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    printed = result.stdout + result.stderr
+    # Quiet: no library warning reaches the log (src/{{ cookiecutter.python_package }}/quiet.py).
+    assert "Warning:" not in printed, printed[:3000]
+    assert "Downloading artifacts" not in printed
     data = project / "data"
     for split in ("train_set", "validation_set", "test_set"):
         assert list(
@@ -86,20 +90,26 @@ def _assert_inference_scores_new_customers(project: Path) -> None:
 
 
 def _execute_notebooks(project: Path) -> None:
-    """Every notebook runs headless, top to bottom, on the run's outputs."""
+    """Every notebook runs headless, top to bottom, on the run's outputs, its first
+    cell (loading the project) printing nothing, as under `make notebook`."""
     notebooks = sorted((project / "notebooks").glob("*.ipynb"))
     assert notebooks
+    logging_config = str(project / "conf" / "logging.yml")
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in notebook.cells), (
             f"{path.name}: strip outputs"
         )
-        NotebookClient(
-            notebook,
-            timeout=300,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-        ).execute()
+        with pytest.MonkeyPatch.context() as patch:  # the kernel inherits it
+            patch.setenv("KEDRO_LOGGING_CONFIG", logging_config)
+            NotebookClient(
+                notebook,
+                timeout=300,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
+            ).execute()
+        first = next(cell for cell in notebook.cells if cell.cell_type == "code")
+        assert first.outputs == [], f"{path.name}: {first.outputs}"
     assert not (project / "notebooks" / "mlflow.db").exists()
 
 

@@ -30,7 +30,11 @@ def test_model_engineering_trains_from_the_training_splits_only() -> None:
         "model",
         "training_history",
     }
-    fit = next(node for node in pipeline.nodes if node.name == "fit_preprocessing_node")
+    fit = next(
+        node
+        for node in pipeline.nodes
+        if node.name == "model_engineering.fit_preprocessing"
+    )
     assert fit.inputs == ["train_set", "params:contract"]
 
 
@@ -43,11 +47,11 @@ def test_only_evaluation_reads_the_test_split() -> None:
     # evaluate_model scores the model before calibration there too, and permutation
     # importance shuffles its columns.
     assert readers == {
-        "predict_test_node",
-        "predict_baselines_node",
-        "evaluate_model_node",
-        "permutation_importances_node",
-        "challenge_champion_node",
+        "evaluation.predict_test",
+        "evaluation.predict_baselines",
+        "evaluation.evaluate_model",
+        "evaluation.permutation_importances",
+        "evaluation.challenge_champion",
     }
     assert "test_set" not in create_pipeline().inputs()
 

@@ -23,16 +23,17 @@ from ml_template.monitoring import (
 )
 from ml_template.runs.registry import ModelBundle
 from ml_template.scoring import probability_columns, score
+from ml_template.user_errors import UserError
 
 _SHOWN = 10
 logger = logging.getLogger(__name__)
 
 
-class NoChampionError(LookupError):
+class NoChampionError(UserError, LookupError):
     """Batch inference without a registered champion to score with."""
 
 
-class DriftError(RuntimeError):
+class DriftError(UserError, RuntimeError):
     """A batch to score that drifted from training, under ``on_drift: fail``."""
 
 
@@ -214,8 +215,8 @@ def _unreadable_aggregates(given: pd.DataFrame, numbers: pd.DataFrame) -> list[s
     bad = (~blank & numbers.isna()) | ~np.isfinite(numbers.fillna(0.0))
     rows, columns = np.nonzero(bad.to_numpy())
     return [
-        f"row {given.index[r]}: {given.columns[c]}: not a finite number: "
-        f"{given.iat[r, c]!r}"
+        f"row {given.index[int(r)]}: {given.columns[int(c)]}: not a finite number: "
+        f"{given.iat[int(r), int(c)]!r}"
         for r, c in zip(rows, columns, strict=True)
     ]
 

@@ -10,7 +10,7 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kedro.framework.hooks import hook_impl
 
@@ -21,6 +21,7 @@ from {{ cookiecutter.python_package }}.manifest import build_manifest
 from {{ cookiecutter.python_package }}.runs.catalog import save_own
 from {{ cookiecutter.python_package }}.runs.tracking import log_nested_runs
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate, current
+from {{ cookiecutter.python_package }}.validation.report import gate_report
 
 if TYPE_CHECKING:
     from kedro.framework.context import KedroContext
@@ -57,19 +58,18 @@ class ValidationHooks:
         contract = parse_contract(raw.get("contract"))
         activate_contract(contract)
         settings = raw.get("validation", {})
-        docs = settings["data_docs_dir"] if raw.get("build_data_docs") else None
         activate(
             ValidationSession(
                 contract=contract,
                 extras=_extra_suites(context),
                 sample_size=settings.get("sample_size", 5),
-                data_docs_dir=context.project_path / docs if docs else None,
+                detailed=bool(raw.get("detailed_gates")),
             )
         )
 
     @hook_impl(tryfirst=True)  # before kedro-mlflow closes the run
     def after_pipeline_run(self, catalog: DataCatalog) -> None:
-        """Save every validation result of the run (and Data Docs if asked)."""
+        """Save every validation result of the run and the gate report."""
         self._report(catalog)
 
     @hook_impl(tryfirst=True)
@@ -80,14 +80,17 @@ class ValidationHooks:
     @staticmethod
     def _report(catalog: DataCatalog) -> None:
         session = current()
+        if not session.results:
+            return
         session.save_results(catalog)
+        report = gate_report(session.results, "Gate report")
+        save_own(catalog, "gate_report", report)
         if _active_run() is not None:
             import mlflow  # noqa: PLC0415
 
             for suite, result in session.results.items():
                 mlflow.log_dict(result, f"validation/{suite}.json")
-        if session.data_docs_dir is not None:
-            session.build_data_docs()
+            mlflow.log_text(report, "validation/gate_report.html")
 
 
 class TrackingHooks:
@@ -192,8 +195,8 @@ def _saved_png(dataset: Any) -> Path | None:
 def _log_artifact(
     data: Any, name: str, artifact_path: str, saved_png: Path | None = None
 ) -> None:
-    """Log a figure as PNG (Plotly: HTML), a table as CSV, JSON-able data as JSON, a
-    model as weights. A figure the catalog has just written is logged from its file
+    """Log a figure as PNG (Plotly: a self-contained HTML page), a table as CSV,
+    JSON-able data as JSON, a model as weights. A figure the catalog has just written is logged from its file
     rather than drawn a second time."""
     import mlflow  # noqa: PLC0415
     import pandas as pd  # noqa: PLC0415
@@ -208,8 +211,9 @@ def _log_artifact(
             mlflow.log_artifact(str(copy), artifact_path)
     elif isinstance(data, Figure):
         mlflow.log_figure(data, f"{artifact_path}/{name}.png")
-    elif hasattr(data, "to_plotly_json"):
-        mlflow.log_figure(data, f"{artifact_path}/{name}.html")
+    elif hasattr(data, "to_plotly_json"):  # with plotly.js inside: works offline
+        html = data.to_html(include_plotlyjs=True, full_html=True)
+        mlflow.log_text(html, f"{artifact_path}/{name}.html")
     elif isinstance(data, str) and data.lower().startswith("<!doctype html"):
         mlflow.log_text(data, f"{artifact_path}/{name}.html")
     elif hasattr(data, "to_artifact"):
@@ -219,4 +223,4 @@ def _log_artifact(
             mlflow.log_artifact(str(path), artifact_path)
     else:
         payload = data if isinstance(data, dict | list) else {name: data}
-        mlflow.log_dict(payload, f"{artifact_path}/{name}.json")
+        mlflow.log_dict(cast("dict[str, Any]", payload), f"{artifact_path}/{name}.json")

@@ -186,7 +186,8 @@ def fit(
             if stale >= params.patience:
                 logger.info("Early stop: no improvement for %d epochs", params.patience)
                 break
-    model.load_state_dict(best_state)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     return history
 
 

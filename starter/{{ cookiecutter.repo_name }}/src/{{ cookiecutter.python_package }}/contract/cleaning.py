@@ -24,6 +24,7 @@ from {{ cookiecutter.python_package }}.contract.model import (
     Source,
     normalise,
 )
+from {{ cookiecutter.python_package }}.user_errors import UserError
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ _OPERATORS = {
 _SAMPLES = 5
 
 
-class ContractError(ValueError):
+class ContractError(UserError, ValueError):
     """Data that breaks the contract in a way no quarantine can absorb."""
 
 

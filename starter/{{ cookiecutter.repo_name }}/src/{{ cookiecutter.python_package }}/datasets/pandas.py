@@ -8,7 +8,18 @@ from {{ cookiecutter.python_package }}.datasets.atomic import AtomicWrites
 
 
 class ParquetDataset(AtomicWrites, _ParquetDataset):
-    """kedro-datasets' ``pandas.ParquetDataset``; a local file appears whole or not at all."""
+    """kedro-datasets' ``pandas.ParquetDataset``; a local file appears whole or not at all.
+
+    An unversioned file whose rows would not change is left untouched: Parquet records
+    the writer's versions, so rewriting the same rows with another pandas or pyarrow
+    would change the file (and a committed sample's Git status) for nothing.
+    """
+
+    def save(self, data: pd.DataFrame) -> None:
+        """Write ``data``, unless the unversioned file already holds exactly it."""
+        if self._version is None and self._exists() and self.load().equals(data):
+            return
+        super().save(data)
 
 
 class CSVDataset(AtomicWrites, _CSVDataset):

@@ -40,12 +40,11 @@ class TunedHyperparametersDataset(AbstractDataset[None, dict[str, Any]]):
 
     def load(self) -> dict[str, Any]:
         """The search's best ``model`` and ``training`` settings, and its run."""
-        flag = self.use.lower()
-        if flag in ("false", "no", "0", ""):
+        run = self._run()
+        if run is None:
             return {}
-        run = LATEST if flag in ("true", "yes", "1") else self.use
         try:
-            record = RunStore(self.data_dir / "runs").find(run, {_SEARCH_OUTPUT})
+            record = self._store().find(run, {_SEARCH_OUTPUT})
         except UnknownRunError:
             which = "" if run == LATEST else f" {run!r}"
             raise UnknownRunError(
@@ -66,6 +65,26 @@ class TunedHyperparametersDataset(AbstractDataset[None, dict[str, Any]]):
             "tuned_hyperparameters is read-only: `kedro run --pipelines tuning` "
             f"saves {_SEARCH_OUTPUT}."
         )
+
+    def _exists(self) -> bool:
+        run = self._run()
+        if run is None:
+            return True
+        try:
+            self._store().find(run, {_SEARCH_OUTPUT})
+        except UnknownRunError:
+            return False
+        return True
+
+    def _run(self) -> str | None:
+        """The search run ``use`` asks for, or None when it asks for none."""
+        flag = self.use.lower()
+        if flag in ("false", "no", "0", ""):
+            return None
+        return LATEST if flag in ("true", "yes", "1") else self.use
+
+    def _store(self) -> RunStore:
+        return RunStore(self.data_dir / "runs")
 
     def _describe(self) -> dict[str, Any]:
         return {"use": self.use, "data_dir": str(self.data_dir)}

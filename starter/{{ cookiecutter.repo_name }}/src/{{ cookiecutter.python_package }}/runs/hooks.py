@@ -9,7 +9,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kedro.framework.hooks import hook_impl
 from kedro.io import Version
@@ -30,7 +30,7 @@ from {{ cookiecutter.python_package }}.runs.zombies import PROCESS_TAG, end_zomb
 
 if TYPE_CHECKING:
     from kedro.framework.context import KedroContext
-    from kedro.io import DataCatalog
+    from kedro.io import AbstractDataset, DataCatalog
     from kedro.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
@@ -181,9 +181,7 @@ class RunHooks:
             name
             for name in catalog.keys()
             if versioned(catalog, name) is not None
-            and catalog.get(
-                name, version=Version(self._save_version, self._save_version)
-            ).exists()
+            and _exists(catalog, name, Version(self._save_version, self._save_version))
         )
         if not saved:
             return  # nothing versioned written (data generation): nothing to commit
@@ -221,8 +219,8 @@ class RunHooks:
             command=_command(),
         )
         self._store.save(record)
-        outputs = {  # read quietly: Kedro logs every catalog load
-            name: catalog.get(name).load()
+        outputs: dict[str, Any] = {  # read quietly: Kedro logs every catalog load
+            name: cast("AbstractDataset", catalog.get(name)).load()
             for name in (
                 "evaluation_metrics",
                 "promotion_decision",
@@ -271,7 +269,7 @@ class RunHooks:
         wins = bool(decision["challenger_wins"])
         if wins:
             set_champion(client, self._model_name, version)
-        run_id = self._mlflow_run_id
+        run_id = cast("str", self._mlflow_run_id)  # a logged model has its run
         client.log_metric(
             run_id, f"promotion.challenger.{metric}", decision["challenger"]
         )
@@ -322,6 +320,11 @@ class RunHooks:
         }
 
 
+def _exists(catalog: DataCatalog, name: str, version: Version) -> bool:
+    dataset = catalog.get(name, version=version)
+    return dataset is not None and dataset.exists()
+
+
 def _command() -> str:
     """The command line that started this process, as typed (``kedro run --params ...``)."""
     if "kedro" not in sys.argv[0]:  # a notebook, a test: not started as `kedro ...`
@@ -356,14 +359,16 @@ class ModelArtifactStaging:
 
     def stage(self, catalog: DataCatalog, names: set[str]) -> None:
         """Point each dataset at a folder holding only the version it loads."""
-        self._folder = tempfile.mkdtemp(prefix="logged-model-")
+        self._folder = folder = tempfile.mkdtemp(prefix="logged-model-")
         for name in sorted(names):
             dataset = versioned(catalog, name)
             if dataset is None:
                 continue
             version = dataset.resolve_load_version()
+            if version is None:  # never saved: nothing to pack
+                continue
             original = dataset._filepath
-            staged = PurePosixPath(self._folder) / name / original.name
+            staged = PurePosixPath(folder) / name / original.name
             target = Path(str(staged / version / original.name))
             target.parent.mkdir(parents=True)
             shutil.copy2(str(dataset._get_load_path()), target)
@@ -393,4 +398,4 @@ class ModelArtifactHooks:
         if inference is None:
             return
         inputs = {n for n in inference.inputs() if not n.startswith("params:")}
-        self.staging.stage(catalog, inputs - {pipeline.input_name})
+        self.staging.stage(catalog, inputs - {getattr(pipeline, "input_name", "")})

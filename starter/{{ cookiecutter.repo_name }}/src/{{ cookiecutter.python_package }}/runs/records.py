@@ -20,11 +20,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from {{ cookiecutter.python_package }}.datasets.json import JSONDataset
+from {{ cookiecutter.python_package }}.user_errors import UserError
 
 LATEST = "latest"
 
 
-class UnknownRunError(LookupError):
+class UnknownRunError(UserError, LookupError):
     """No completed run matches what was asked for."""
 
 

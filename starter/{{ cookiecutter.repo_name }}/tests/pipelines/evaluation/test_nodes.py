@@ -316,8 +316,14 @@ def test_interactive_curves_hold_roc_and_pr_traces(trained) -> None:
     figure = plot_interactive_curves(predictions, TOY)
 
     names = [trace.name for trace in figure.data]
-    assert names == ["ROC, label = yes", "PR, label = yes", "chance"]
+    truth = predictions["label"] == "yes"
+    auc = roc_auc_score(truth, predictions["probability_yes"])
+    assert names[0] == f"ROC, label = yes (AUC {auc:.3f})"
+    assert names[1].startswith("PR, label = yes (AP 0.")
+    assert names[2] == "chance"
+    assert names[3] == f"prevalence {truth.mean():.2f}"
     assert figure.data[0].x[0] == 0.0 and figure.data[0].x[-1] == 1.0
+    assert figure.layout.xaxis.title.text and figure.layout.yaxis2.title.text
 
 
 def test_baselines_work_on_a_table_of_numbers_only() -> None:

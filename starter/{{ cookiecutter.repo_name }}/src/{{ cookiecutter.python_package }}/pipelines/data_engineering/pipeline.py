@@ -1,7 +1,9 @@
 """Wiring of the data-engineering pipeline, one cleaning node per contract source.
 
 Great Expectations gates sit on catalog entries (``validator:`` in catalog.yml); the
-``gate.<suite>`` tags mark the nodes where they fire so kedro-viz can highlight them.
+nodes where they fire carry the ``gate`` tag and a kedro-viz preview that lists them.
+The nodes are grouped under the pipeline's name (``data_engineering.clean_customers``),
+which kedro-viz draws as one box to expand; dataset names are left as they are.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import (
     split_dataset,
 )
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import build_primary_table
+from {{ cookiecutter.python_package }}.validation.preview import GATE_TAG, gate_preview
 
 CONTRACT = "params:contract"
+SPLITS = ("train_set", "validation_set", "test_set")
 
 
 def sources_to_primary(contract: Contract) -> Pipeline:
@@ -27,8 +31,14 @@ def sources_to_primary(contract: Contract) -> Pipeline:
             source_cleaner(source),
             inputs=[f"{source}_raw", CONTRACT],
             outputs=[f"{source}_intermediate", f"{source}_quarantine"],
-            name=f"clean_{source}_node",
-            tags=[f"gate.{source}_raw", f"gate.{source}_intermediate"],
+            name=f"clean_{source}",
+            tags=GATE_TAG,
+            preview_fn=gate_preview(
+                {
+                    f"{source}_raw": f"on loading {source}_raw",
+                    f"{source}_intermediate": f"on saving {source}_intermediate",
+                }
+            ),
         )
         for source in contract.sources
     ]
@@ -44,8 +54,9 @@ def sources_to_primary(contract: Contract) -> Pipeline:
                     **events,
                 },
                 outputs="primary_table",
-                name="build_primary_table_node",
-                tags=["gate.primary_table"],
+                name="build_primary_table",
+                tags=GATE_TAG,
+                preview_fn=gate_preview({"primary_table": "on saving primary_table"}),
             ),
         ]
     )
@@ -60,15 +71,20 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 engineer_features,
                 inputs=["primary_table", CONTRACT],
                 outputs="features",
-                name="engineer_features_node",
+                name="engineer_features",
             ),
             Node(
                 split_dataset,
                 inputs=["features", CONTRACT, "params:data_engineering.split"],
                 outputs=["train_set", "validation_set", "test_set"],
-                name="split_dataset_node",
-                tags=["gate.train_set", "gate.validation_set", "gate.test_set"],
+                name="split_dataset",
+                tags=GATE_TAG,
+                preview_fn=gate_preview(
+                    {split: f"on saving {split}" for split in SPLITS}
+                ),
             ),
         ],
         tags="data_engineering",
+        namespace="data_engineering",
+        prefix_datasets_with_namespace=False,
     )

@@ -36,7 +36,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 fit_calibration,
                 inputs=["validation_set", "model", "preprocessing", _SCHEMA],
                 outputs="calibration",
-                name="fit_calibration_node",
+                name="fit_calibration",
             ),
             Node(
                 fit_conformal,
@@ -49,7 +49,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "params:evaluation",
                 ],
                 outputs="conformal",
-                name="fit_conformal_node",
+                name="fit_conformal",
             ),
             *(
                 Node(
@@ -62,7 +62,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                         _SCHEMA,
                     ],
                     outputs=f"{split}_predictions",
-                    name=f"predict_{split}_node",
+                    name=f"predict_{split}",
                 )
                 for split in ("validation", "test")
             ),
@@ -70,7 +70,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 choose_threshold,
                 inputs=["validation_predictions", _SCHEMA],
                 outputs="decision_threshold",
-                name="choose_threshold_node",
+                name="choose_threshold",
             ),
             Node(
                 predict_baselines,
@@ -82,7 +82,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "params:evaluation",
                 ],
                 outputs="baseline_predictions",
-                name="predict_baselines_node",
+                name="predict_baselines",
             ),
             Node(
                 evaluate_model,
@@ -100,19 +100,19 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "params": "params:evaluation",
                 },
                 outputs="evaluation_metrics",
-                name="evaluate_model_node",
+                name="evaluate_model",
             ),
             Node(
                 metrics_for_tracking,
                 inputs=["evaluation_metrics", "training_history"],
                 outputs="tracked_metrics",
-                name="metrics_for_tracking_node",
+                name="metrics_for_tracking",
             ),
             Node(
                 plot_interactive_curves,
                 inputs=["test_predictions", _SCHEMA],
                 outputs="evaluation_curves_plotly",
-                name="plot_interactive_curves_node",
+                name="plot_interactive_curves",
             ),
             Node(
                 plot_evaluation,
@@ -131,7 +131,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "confusion_matrix_plot",
                     "training_curves_plot",
                 ],
-                name="plot_evaluation_node",
+                name="plot_evaluation",
             ),
             Node(
                 permutation_importances,
@@ -144,13 +144,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "params:evaluation",
                 ],
                 outputs="feature_importance",
-                name="permutation_importances_node",
+                name="permutation_importances",
             ),
             Node(
                 plot_importances,
                 inputs="feature_importance",
                 outputs="feature_importance_plot",
-                name="plot_importances_node",
+                name="plot_importances",
             ),
             Node(
                 challenge_champion,
@@ -162,7 +162,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "params:evaluation",
                 ],
                 outputs="promotion_decision",
-                name="challenge_champion_node",
+                name="challenge_champion",
             ),
             Node(
                 build_drift_reference,
@@ -174,10 +174,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     **_cleaning_outputs(),
                 },
                 outputs="drift_reference",
-                name="build_drift_reference_node",
+                name="build_drift_reference",
             ),
         ],
         tags="evaluation",
+        namespace="evaluation",
+        prefix_datasets_with_namespace=False,
     )
 
 

@@ -189,17 +189,34 @@ def plot_interactive_curves(
         name = f"{table.target} = {table.classes[index]}"
         fpr, tpr, _ = roc_curve(truth, score)
         precision, recall, _ = precision_recall_curve(truth, score)
-        figure.add_trace(go.Scatter(x=fpr, y=tpr, name=f"ROC, {name}"), row=1, col=1)
+        auc = roc_auc_score(truth, score)
+        average_precision = average_precision_score(truth, score)
         figure.add_trace(
-            go.Scatter(x=recall, y=precision, name=f"PR, {name}"), row=1, col=2
+            go.Scatter(x=fpr, y=tpr, name=f"ROC, {name} (AUC {auc:.3f})"), row=1, col=1
         )
+        figure.add_trace(
+            go.Scatter(
+                x=recall, y=precision, name=f"PR, {name} (AP {average_precision:.3f})"
+            ),
+            row=1,
+            col=2,
+        )
+    grey = {"dash": "dash", "color": "grey"}
     figure.add_trace(
-        go.Scatter(
-            x=[0, 1], y=[0, 1], name="chance", line={"dash": "dash", "color": "grey"}
-        ),
-        row=1,
-        col=1,
+        go.Scatter(x=[0, 1], y=[0, 1], name="chance", line=grey), row=1, col=1
     )
+    if table.is_binary:  # precision of a classifier that ranks at random
+        prevalence = float(np.mean(target == 1))
+        figure.add_trace(
+            go.Scatter(
+                x=[0, 1],
+                y=[prevalence, prevalence],
+                name=f"prevalence {prevalence:.2f}",
+                line={"dash": "dot", "color": "grey"},
+            ),
+            row=1,
+            col=2,
+        )
     figure.update_xaxes(title_text="False positive rate", row=1, col=1)
     figure.update_yaxes(title_text="True positive rate", row=1, col=1)
     figure.update_xaxes(title_text="Recall", row=1, col=2)

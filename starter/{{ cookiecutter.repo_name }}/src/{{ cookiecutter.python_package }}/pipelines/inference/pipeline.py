@@ -39,13 +39,15 @@ def serving_pipeline() -> Pipeline:
                 prepare_rows,
                 inputs=[SERVING_INPUT, CONTRACT],
                 outputs=f"{NAMESPACE}.scoring_rows",
-                name="inference_prepare_rows_node",
+                name="prepare_rows",
+                namespace=NAMESPACE,
             ),
             Node(
                 engineer_features,
                 inputs=[f"{NAMESPACE}.scoring_rows", CONTRACT],
                 outputs=f"{NAMESPACE}.features",
-                name="inference_engineer_features_node",
+                name="engineer_features",
+                namespace=NAMESPACE,
             ),
             Node(
                 predict,
@@ -59,7 +61,8 @@ def serving_pipeline() -> Pipeline:
                     CONTRACT,
                 ],
                 outputs=f"{NAMESPACE}.predictions",
-                name="inference_predict_node",
+                name="predict",
+                namespace=NAMESPACE,
             ),
         ],
         tags="inference",
@@ -80,7 +83,8 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         use_champion,
         inputs="champion_model",
         outputs=[*champion.values(), reference],
-        name="inference_use_champion_node",
+        name="use_champion",
+        namespace=NAMESPACE,
     )
     monitor = Node(
         monitor_drift,
@@ -97,13 +101,15 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             f"{NAMESPACE}.drift_report_html",
             f"{NAMESPACE}.drift_metrics",
         ],
-        name="inference_monitor_drift_node",
+        name="monitor_drift",
+        namespace=NAMESPACE,
     )
     enforce = Node(
         enforce_drift_policy,
         inputs=[f"{NAMESPACE}.drift_report", "params:monitoring"],
         outputs=None,
-        name="inference_enforce_drift_policy_node",
+        name="enforce_drift_policy",
+        namespace=NAMESPACE,
     )
     return (
         batch

@@ -19,13 +19,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 fit_preprocessing,
                 inputs=["train_set", "params:contract"],
                 outputs="preprocessing",
-                name="fit_preprocessing_node",
+                name="fit_preprocessing",
             ),
             Node(
                 choose_hyperparameters,
                 inputs=["params:model_engineering", "tuned_hyperparameters"],
                 outputs="hyperparameters",
-                name="choose_hyperparameters_node",
+                name="choose_hyperparameters",
             ),
             Node(
                 train_model,
@@ -37,8 +37,10 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "hyperparameters",
                 ],
                 outputs=["model", "training_history"],
-                name="train_model_node",
+                name="train_model",
             ),
         ],
         tags=["model_engineering", "training"],
+        namespace="model_engineering",
+        prefix_datasets_with_namespace=False,
     )

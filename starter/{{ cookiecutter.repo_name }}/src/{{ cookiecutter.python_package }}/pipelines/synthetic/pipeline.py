@@ -12,29 +12,20 @@ from {{ cookiecutter.python_package }}.pipelines.synthetic.nodes import (
 
 def create_pipeline(**kwargs: object) -> Pipeline:
     """Create the pipeline that writes the raw samples to ``data/01_raw``."""
+    raw = Node(
+        generate_raw_data,
+        inputs="params:synthetic",
+        outputs=["customers_raw", "usage_raw", "tickets_raw", "true_probabilities"],
+        name="generate_raw_data",
+    )
+    new_customers = Node(
+        generate_new_customers,
+        inputs="params:synthetic",
+        outputs=["customers_raw", "usage_raw", "tickets_raw"],
+        name="generate_new_customers",
+    )
+    # The batch to score lands in the inference namespace's raw datasets.
     return Pipeline(
-        [
-            Node(
-                generate_raw_data,
-                inputs="params:synthetic",
-                outputs=[
-                    "customers_raw",
-                    "usage_raw",
-                    "tickets_raw",
-                    "true_probabilities",
-                ],
-                name="generate_raw_data_node",
-            ),
-            Node(
-                generate_new_customers,
-                inputs="params:synthetic",
-                outputs=[
-                    "inference.customers_raw",
-                    "inference.usage_raw",
-                    "inference.tickets_raw",
-                ],
-                name="generate_new_customers_node",
-            ),
-        ],
+        [raw, Pipeline([new_customers], namespace="inference", parameters="synthetic")],
         tags="synthetic",
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import torch
@@ -153,9 +154,8 @@ def _suggest(trial: optuna.Trial, space: dict[str, Dimension]) -> dict[str, Any]
                 name, dimension.low, dimension.high, log=dimension.log
             )
         else:
-            values[name] = trial.suggest_float(
-                name, dimension.low, dimension.high, log=dimension.log
-            )
+            low, high = cast("tuple[float, float]", (dimension.low, dimension.high))
+            values[name] = trial.suggest_float(name, low, high, log=dimension.log)
     return values
 
 
@@ -196,7 +196,7 @@ def _log_progress(n_trials: int) -> Any:
         logger.info(
             "trial %d/%d: validation_loss %s (best %.4f, trial %d) in %.1f s  %s",
             trial.number + 1, n_trials, value, study.best_value,
-            study.best_trial.number, trial.duration.total_seconds(),
+            study.best_trial.number, (trial.duration or timedelta()).total_seconds(),
             ", ".join(f"{k}={v}" for k, v in trial.params.items()),
         )  # fmt: skip
 
@@ -214,8 +214,8 @@ def _record(trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
             str(step): value
             for step, value in sorted(trial.intermediate_values.items())
         },
-        "started": trial.datetime_start.isoformat(),
-        "finished": trial.datetime_complete.isoformat(),
+        "started": _iso(trial.datetime_start),
+        "finished": _iso(trial.datetime_complete),
     }
 
 
@@ -232,3 +232,7 @@ def _best(study: optuna.Study, seconds: float) -> dict[str, Any]:
         "pruned": states.count("PRUNED"),
         "seconds": seconds,
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

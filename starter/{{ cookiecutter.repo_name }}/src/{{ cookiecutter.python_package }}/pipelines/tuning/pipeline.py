@@ -22,14 +22,16 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "params:tuning",
                 ],
                 outputs=["best_hyperparameters", "tuning_trials"],
-                name="tune_hyperparameters_node",
+                name="tune_hyperparameters",
             ),
             Node(
                 plot_tuning,
                 inputs="tuning_trials",
                 outputs="tuning_history_plot",
-                name="plot_tuning_node",
+                name="plot_tuning",
             ),
         ],
         tags="tuning",
+        namespace="tuning",
+        prefix_datasets_with_namespace=False,
     )

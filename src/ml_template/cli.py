@@ -1,0 +1,72 @@
+"""The project's ``kedro run``: Kedro's own, ending on bad data with its message alone.
+
+Kedro loads this module's ``cli`` group for every command in the project; its ``run``
+replaces Kedro's. A :class:`~ml_template.user_errors.UserError` (a failed gate, a broken
+contract, a drifted batch, an unknown run) or Kedro's ``DataValidationError`` anywhere
+in the failure's chain ends the run with exit code 1 and the message, which says what
+broke and how to fix it. ``SHOW_TRACEBACK=1`` keeps the traceback; any other error
+keeps it always.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+from kedro.framework.cli.project import run as kedro_run
+from kedro.validation import DataValidationError
+
+from ml_template.user_errors import UserError
+
+SHOW_TRACEBACK = "SHOW_TRACEBACK"
+_USER_ERRORS = (UserError, DataValidationError)
+
+
+def user_error(error: BaseException) -> BaseException | None:
+    """The user error in ``error``'s chain of causes, if there is one."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _USER_ERRORS):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def short_message(error: BaseException) -> str | None:
+    """What to print for ``error`` instead of its traceback, or None to keep it."""
+    found = user_error(error)
+    if found is None or os.environ.get(SHOW_TRACEBACK, "").lower() in ("1", "true"):
+        return None
+    # Kedro wraps a dataset's load error with the dataset's name: keep that prefix.
+    message = str(error) if str(found) in str(error) else str(found)
+    return f"{message}\n(the traceback: {SHOW_TRACEBACK}=1)"
+
+
+def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except Exception as error:
+            message = short_message(error)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+    return run
+
+
+@click.group(name="ml_template")
+def cli() -> None:
+    """Project commands."""
+
+
+run = copy.copy(kedro_run)
+run.callback = _ending_on_user_errors(kedro_run.callback)  # type: ignore[arg-type]
+cli.add_command(run)
