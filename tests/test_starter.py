@@ -80,7 +80,7 @@ def test_rendered_project_is_renamed_throughout(rendered: Path) -> None:
     texts = {
         name: (rendered / name).read_text()
         for name in _tree(rendered)
-        if not name.endswith((".parquet", ".csv"))
+        if not name.endswith((".parquet", ".csv", ".png"))
     }
     leftovers = [
         name
