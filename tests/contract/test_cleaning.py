@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from ml_template.contract import QUARANTINE_REASON, Contract, ContractError, clean
-from ml_template.contract.cleaning import row_ids
+from ml_template.contract.frames import row_ids
 
 AS_OF = "2026-06-30"
 

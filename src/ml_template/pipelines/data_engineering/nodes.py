@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
+from narwhals.typing import IntoFrame
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.model_selection import train_test_split
 
-from ml_template.contract import Contract, clean
+from ml_template.contract import Contract, clean, frames
+
+Frame = TypeVar("Frame", bound=IntoFrame)
 
 
 class SplitParams(BaseModel):
@@ -42,23 +47,20 @@ def source_cleaner(
     return clean_source
 
 
-def engineer_features(primary: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+def engineer_features(primary: Frame, contract: Contract) -> Frame:
     """Add model-ready numeric features: each date column's age in days at ``as_of``.
 
     Args:
-        primary: The primary table.
+        primary: The primary table (pandas or PySpark).
         contract: The data contract (date features and the snapshot date).
 
     Returns:
         The primary table with one ``<date>_age_days`` column per date feature.
     """
     table = contract.table
-    snapshot = pd.Timestamp(contract.as_of_date)
-    ages = {
-        feature: (snapshot - primary[column]).dt.days.astype("float64")
-        for column, feature in zip(table.date, table.date_features, strict=True)
-    }
-    return primary.assign(**ages)
+    snapshot = dt.datetime.combine(contract.as_of_date, dt.time())
+    ages = dict(zip(table.date_features, table.date, strict=True))
+    return frames.with_days_before(primary, snapshot, ages)
 
 
 def split_dataset(
