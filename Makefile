@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 HOST ?= 127.0.0.1
 VIZ_PORT ?= 4141
 MLFLOW_PORT ?= 5000
@@ -17,7 +18,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run tune test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
+.PHONY: install run run-spark tune test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
@@ -30,21 +31,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
+	@touch $(SPARK_STAMP)
+
 install: $(STAMP)  ## Create .venv and install the project with its dev extras
 
 run: $(STAMP)  ## Run the default pipeline on the bundled data (extra flags: ARGS="...")
 	$(BIN)/kedro run $(ARGS)
 
+run-spark: $(SPARK_STAMP)  ## The default pipeline with data engineering on PySpark (Java 17+; SPARK_MASTER=... for a cluster)
+	$(BIN)/kedro run --env spark $(ARGS)
+
 tune: $(STAMP)  ## Search hyper-parameters with Optuna on the last run's splits (then: make run ARGS="--params tuned=true")
 	$(BIN)/kedro run --pipelines tuning $(ARGS)
 
-test: $(STAMP)  ## Run the whole test suite
+test: $(SPARK_STAMP)  ## Run the whole test suite (installs the spark extra: the Spark route is tested too)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## Run the test suite without the slow tests
 	$(BIN)/python -m pytest -m "not slow"
 
-test-slow: $(STAMP)  ## Run only the slow tests (real runs, the starter, the browser checks)
+test-slow: $(SPARK_STAMP)  ## Run only the slow tests (real runs, Spark, the starter, the browser checks)
 	$(BIN)/python -m pytest -m slow
 
 lint: $(STAMP)  ## ruff check + format check

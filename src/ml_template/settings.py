@@ -16,9 +16,11 @@ from ml_template.context import ProjectContext  # noqa: E402
 from ml_template.hooks import TrackingHooks, ValidationHooks  # noqa: E402
 from ml_template.runs.hooks import ModelArtifactHooks, RunHooks  # noqa: E402
 from ml_template.runs.tracking import ExperimentHooks  # noqa: E402
+from ml_template.spark import SparkHooks  # noqa: E402
 
 _RUNS = RunHooks()
 HOOKS = (
+    SparkHooks(),
     ValidationHooks(),
     TrackingHooks(),
     _RUNS,
@@ -60,6 +62,8 @@ CONFIG_LOADER_ARGS: dict[str, Any] = {
         "parameters": ["parameters*", "parameters*/**", "**/parameters*", "contract*"],
         "expectations": ["expectations/**"],
         "mlflow": ["mlflow*", "mlflow*/**"],
+        # The SparkSession of `--env spark` (Spark properties, ml_template.spark).
+        "spark": ["spark*", "spark*/**"],
     },
     "custom_resolvers": {"env": _env, "sqlite": _sqlite},
 }

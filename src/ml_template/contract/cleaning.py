@@ -116,7 +116,8 @@ class _Findings:
             for c in self.checks
             if c.column in self.pending and c.fail is None
         ]
-        self.frame = self.frame.with_columns(**self.pending)
+        if self.pending:
+            self.frame = self.frame.with_columns(**self.pending)
         if self.replacements:
             self.frame = self.frame.with_columns(**self.replacements)
         self.pending, self.replacements = {}, {}
@@ -290,7 +291,7 @@ def _typed(
         .alias(_text(name))
         for name in columns
     )
-    frame = frame.with_columns(
+    values = [
         (
             _from_typed(nw.col(raw[name]), schema[raw[name]])
             if name in typed
@@ -298,7 +299,9 @@ def _typed(
         ).alias(_value(name))
         for name, column in columns.items()
         if column.type != "date" or name in typed
-    )
+    ]
+    if values:
+        frame = frame.with_columns(values)
     return frames.parse_dates(
         frame,
         {

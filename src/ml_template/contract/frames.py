@@ -150,6 +150,18 @@ def with_days_before(native: Any, snapshot: dt.datetime, ages: dict[str, str]) -
     )
 
 
+def row_count(native: Any) -> int:
+    """The number of rows of a pandas or a PySpark DataFrame."""
+    return int(nw.from_native(native).lazy().select(nw.len()).collect().item())
+
+
+def to_pandas(native: Any) -> pd.DataFrame:
+    """``native`` as pandas: itself, or a Spark DataFrame collected through Arrow."""
+    if isinstance(native, pd.DataFrame):
+        return native
+    return nw.from_native(native).lazy().collect(backend="pandas").to_native()
+
+
 def computed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """``frame`` computed once for the several questions asked of it (Spark caches)."""
     if is_spark(frame):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml_template.contract.expectations import Rule, suite_names
 from ml_template.runs.catalog import save_own
-from ml_template.validation.suites import build_suite, suite_rules
+from ml_template.validation.suites import build_suite, on_spark, suite_rules
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,8 +63,9 @@ class ValidationSession:
         ``without_target`` leaves out the rules on the target (unlabelled
         data); its result is kept as ``<suite>_without_target``.
         """
+        spark = not hasattr(data, "__len__")  # a PySpark DataFrame
         with self._lock:
-            definition = self._definition(suite, without_target)
+            definition = self._definition(suite, without_target, spark)
             detailed = self.detailed
             batch = {"dataframe": data}
             result = definition.run(
@@ -75,13 +76,14 @@ class ValidationSession:
             )
             if not result.success and not detailed:
                 self._detail_failures(definition, batch, result)
-            self.results[definition.name] = result.to_json_dict()
+            name = f"{suite}_without_target" if without_target else suite
+            self.results[name] = result.to_json_dict()
         logger.info(
-            "Expectation suite '%s': %s (%d expectations, %d rows)",
-            definition.name,
+            "Expectation suite '%s': %s (%d expectations%s)",
+            name,
             "passed" if result.success else "FAILED",
             len(result.results),
-            len(data),
+            "" if spark else f", {len(data)} rows",
         )
         return result
 
@@ -127,24 +129,38 @@ class ValidationSession:
             suite, self.contract, self._extras.get(suite), without_target
         )
 
-    def _definition(self, suite: str, without_target: bool) -> Any:
+    def _definition(self, suite: str, without_target: bool, spark: bool) -> Any:
+        """The GX validation definition of ``suite`` over pandas or Spark frames."""
         name = f"{suite}_without_target" if without_target else suite
-        if name not in self._definitions:
+        key = f"{name}@spark" if spark else name
+        if key not in self._definitions:
             rules = self.rules(suite, without_target)
+            if spark:
+                rules = on_spark(rules)
             import great_expectations as gx  # noqa: PLC0415
 
             context = self._gx_context()
             description = (self._extras.get(suite) or {}).get("description", "")
-            gx_suite = context.suites.add(build_suite(name, rules, description))
-            batch = context.data_sources.get("frames").add_dataframe_asset(name)
-            self._definitions[name] = context.validation_definitions.add(
+            gx_suite = context.suites.add(build_suite(key, rules, description))
+            source = self._data_source(context, spark)
+            batch = source.add_dataframe_asset(key)
+            self._definitions[key] = context.validation_definitions.add(
                 gx.ValidationDefinition(
-                    name=name,
-                    data=batch.add_batch_definition_whole_dataframe(name),
+                    name=key,
+                    data=batch.add_batch_definition_whole_dataframe(key),
                     suite=gx_suite,
                 )
             )
-        return self._definitions[name]
+        return self._definitions[key]
+
+    @staticmethod
+    def _data_source(context: Any, spark: bool) -> Any:
+        """GX's pandas data source, or its Spark one (added when first needed)."""
+        if not spark:
+            return context.data_sources.get("pandas")
+        if "spark" not in context.data_sources.all():
+            return context.data_sources.add_spark("spark")
+        return context.data_sources.get("spark")
 
     def _gx_context(self) -> Any:
         if self._context is None:
@@ -162,7 +178,7 @@ class ValidationSession:
             pandas_execution_engine.HASH_THRESHOLD = 0
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
-            context.data_sources.add_pandas("frames")
+            context.data_sources.add_pandas("pandas")
             self._context = context
         return self._context
 

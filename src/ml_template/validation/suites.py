@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ml_template.contract.expectations import Rule, generated_rules
+from ml_template.contract.expectations import (
+    SPARK_TEXT_TYPE,
+    TEXT_TYPE,
+    Rule,
+    generated_rules,
+)
 from ml_template.user_errors import UserError
 
 if TYPE_CHECKING:
@@ -137,6 +142,21 @@ def _without_columns(rules: list[Rule], names: set[str]) -> list[Rule]:
         else:
             kept.append((kind, kwargs, field))
     return kept
+
+
+def on_spark(rules: list[Rule]) -> list[Rule]:
+    """The same rules over Spark frames: a text column is Spark's StringType.
+
+    Numbers and dates are checked against type lists that hold both backends' names;
+    GX's pandas check of ``str`` does not accept a list, so text is renamed here.
+    """
+    return [
+        (kind, {**kwargs, "type_": SPARK_TEXT_TYPE}, source)
+        if kind == "expect_column_values_to_be_of_type"
+        and kwargs.get("type_") == TEXT_TYPE
+        else (kind, kwargs, source)
+        for kind, kwargs, source in rules
+    ]
 
 
 def build_suite(

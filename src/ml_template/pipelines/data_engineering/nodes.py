@@ -28,12 +28,10 @@ class SplitParams(BaseModel):
 
 def source_cleaner(
     source: str,
-) -> Callable[[pd.DataFrame, Contract], tuple[pd.DataFrame, pd.DataFrame]]:
+) -> Callable[[Frame, Contract], tuple[Frame, Frame]]:
     """The cleaning node of one raw source, named ``clean_<source>``."""
 
-    def clean_source(
-        raw: pd.DataFrame, contract: Contract
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def clean_source(raw: Frame, contract: Contract) -> tuple[Frame, Frame]:
         """Type ``raw`` by its contract; rows that break it go to quarantine.
 
         Returns:
@@ -41,7 +39,9 @@ def source_cleaner(
             ``quarantine_reason`` column (see :func:`ml_template.contract.clean`).
         """
         kept, quarantine = clean(raw, contract, source)
-        return kept, quarantine.reset_index(drop=True)
+        if isinstance(quarantine, pd.DataFrame):
+            quarantine = quarantine.reset_index(drop=True)
+        return kept, quarantine
 
     clean_source.__name__ = clean_source.__qualname__ = f"clean_{source}"
     return clean_source
@@ -64,18 +64,19 @@ def engineer_features(primary: Frame, contract: Contract) -> Frame:
 
 
 def split_dataset(
-    features: pd.DataFrame, contract: Contract, split: SplitParams
+    features: IntoFrame, contract: Contract, split: SplitParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Split into train, validation and test sets, stratified on the target.
 
     Args:
-        features: The feature table.
+        features: The feature table (pandas, or PySpark: collected to pandas).
         contract: The data contract (gives the target column).
         split: Fractions and seed.
 
     Returns:
         The train, validation and test sets, each in the feature table's order.
     """
+    features = frames.to_pandas(features)
     target = contract.target
     holdout = split.validation_fraction + split.test_fraction
     train, rest = train_test_split(

@@ -97,7 +97,8 @@ def _aggregates(events: nw.DataFrame[Any] | nw.LazyFrame[Any], source: Source) -
     if join.trends:
         (time,) = source.time_columns
         periods = (
-            events.select(nw.col(time).unique())
+            events.select(time)
+            .unique()
             .sort(time, descending=True)
             .head(join.recent_periods)
             .lazy()
@@ -109,19 +110,19 @@ def _aggregates(events: nw.DataFrame[Any] | nw.LazyFrame[Any], source: Source) -
             expression
             for column, values in join.trends.items()
             for expression in (
-                nw.when(recent).then(nw.col(values)).alias(f"{column}.recent"),
-                nw.when(~recent).then(nw.col(values)).alias(f"{column}.earlier"),
+                nw.when(recent).then(nw.col(values)).alias(f"{column}__recent"),
+                nw.when(~recent).then(nw.col(values)).alias(f"{column}__earlier"),
             )
         )
         for column in join.trends:
             named += [
-                nw.col(f"{column}.recent").mean(),
-                nw.col(f"{column}.earlier").mean(),
+                nw.col(f"{column}__recent").mean(),
+                nw.col(f"{column}__earlier").mean(),
             ]
     aggregates = events.group_by(*join.by).agg(*named)
     trends = {
-        column: nw.col(f"{column}.recent")
-        / nw.when(nw.col(f"{column}.earlier") > 0).then(nw.col(f"{column}.earlier"))
+        column: nw.col(f"{column}__recent")
+        / nw.when(nw.col(f"{column}__earlier") > 0).then(nw.col(f"{column}__earlier"))
         - 1.0
         for column in join.trends
     }
@@ -129,7 +130,9 @@ def _aggregates(events: nw.DataFrame[Any] | nw.LazyFrame[Any], source: Source) -
         name: nw.col(name) - nw.col(_NULLS.format(name)).clip(upper_bound=1)
         for name in distinct
     }
-    return aggregates.with_columns(**trends, **distinct_values).select(
+    if trends or distinct_values:
+        aggregates = aggregates.with_columns(**trends, **distinct_values)
+    return aggregates.select(
         *join.by,
         *(nw.col(c).cast(nw.Float64) for c in join.outputs),
         _ROWS,

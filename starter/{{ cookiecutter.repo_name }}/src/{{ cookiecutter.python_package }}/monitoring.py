@@ -16,13 +16,16 @@ downgrade plotly 7 to 5.24, add ~27 packages and a telemetry client, so it stays
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from narwhals.typing import IntoFrame
 from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
+from {{ cookiecutter.python_package }}.contract import frames
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 from {{ cookiecutter.python_package }}.scoring import probability_columns
 
@@ -101,18 +104,18 @@ def _prediction_series(
     return "categorical", pd.Series(labels)
 
 
-def quarantine_shares(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
+def quarantine_shares(tables: Mapping[str, IntoFrame]) -> dict[str, float]:
     """Per source, the share of rows cleaning set aside.
 
     Args:
-        tables: ``<source>_intermediate`` and ``<source>_quarantine`` of each source.
+        tables: ``<source>_intermediate`` and ``<source>_quarantine`` of each source
+            (pandas or PySpark).
     """
-    sources = [
-        n.removesuffix("_quarantine") for n in tables if n.endswith("_quarantine")
-    ]
+    rows = {name: frames.row_count(table) for name, table in tables.items()}
+    sources = [n.removesuffix("_quarantine") for n in rows if n.endswith("_quarantine")]
     return {
-        s: len(tables[f"{s}_quarantine"])
-        / max(len(tables[f"{s}_quarantine"]) + len(tables[f"{s}_intermediate"]), 1)
+        s: rows[f"{s}_quarantine"]
+        / max(rows[f"{s}_quarantine"] + rows[f"{s}_intermediate"], 1)
         for s in sources
     }
 

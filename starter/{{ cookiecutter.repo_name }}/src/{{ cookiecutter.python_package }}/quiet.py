@@ -27,6 +27,13 @@ _WARNINGS = (
         UserWarning,
         r"{{ cookiecutter.python_package }}\.pipelines\.",
     ),
+    # PySpark 4.3 warns at each pandas check that it does not fully support pandas 3;
+    # the Spark route is checked against pandas 3 by tests/test_spark.py.
+    (
+        r"PySpark does not yet fully support pandas >= 3",
+        FutureWarning,
+        r"pyspark\.",
+    ),
 )
 
 # logger name -> message patterns of records that say nothing a user can act on.

@@ -16,9 +16,11 @@ from {{ cookiecutter.python_package }}.context import ProjectContext  # noqa: E4
 from {{ cookiecutter.python_package }}.hooks import TrackingHooks, ValidationHooks  # noqa: E402
 from {{ cookiecutter.python_package }}.runs.hooks import ModelArtifactHooks, RunHooks  # noqa: E402
 from {{ cookiecutter.python_package }}.runs.tracking import ExperimentHooks  # noqa: E402
+from {{ cookiecutter.python_package }}.spark import SparkHooks  # noqa: E402
 
 _RUNS = RunHooks()
 HOOKS = (
+    SparkHooks(),
     ValidationHooks(),
     TrackingHooks(),
     _RUNS,
@@ -60,6 +62,8 @@ CONFIG_LOADER_ARGS: dict[str, Any] = {
         "parameters": ["parameters*", "parameters*/**", "**/parameters*", "contract*"],
         "expectations": ["expectations/**"],
         "mlflow": ["mlflow*", "mlflow*/**"],
+        # The SparkSession of `--env spark` (Spark properties, {{ cookiecutter.python_package }}.spark).
+        "spark": ["spark*", "spark*/**"],
     },
     "custom_resolvers": {"env": _env, "sqlite": _sqlite},
 }

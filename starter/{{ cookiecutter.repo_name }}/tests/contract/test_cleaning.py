@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.python_package }}.contract import QUARANTINE_REASON, Contract, ContractError, clean
-from {{ cookiecutter.python_package }}.contract.cleaning import row_ids
+from {{ cookiecutter.python_package }}.contract.frames import row_ids
 
 AS_OF = "2026-06-30"
 

@@ -1,29 +1,32 @@
-"""The contract compiled to pandas: parse, rename, check and set rows aside.
+"""The contract compiled to Narwhals: parse, rename, check and set rows aside.
 
 Every value that does not parse, lies outside its range or vocabulary, or breaks a row
 rule is a *reason*, never a silent missing value. Rows with a reason go to quarantine
 (as received, with ``quarantine_reason``), unless the broken rule says ``fail``: then,
 like a key that is not unique enough or a quarantined share over the limit, the run
 stops with a :class:`ContractError` that names the contract field to change.
+
+One implementation serves pandas and PySpark: each rule is a Narwhals expression, and
+the few steps that differ per backend live in :mod:`{{ cookiecutter.python_package }}.contract.frames`.
 """
 
 from __future__ import annotations
 
 import logging
 import operator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
+from narwhals.typing import IntoFrame
 
-from {{ cookiecutter.python_package }}.contract.model import (
-    ROW_ID,
-    Column,
-    Contract,
-    RowRule,
-    Source,
-    normalise,
-)
+from {{ cookiecutter.python_package }}.contract import frames
+from {{ cookiecutter.python_package }}.contract.frames import POSITION
+from {{ cookiecutter.python_package }}.contract.model import ROW_ID, Column, Contract, RowRule, Source
 from {{ cookiecutter.python_package }}.user_errors import UserError
 
 logger = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ logger = logging.getLogger(__name__)
 QUARANTINE_REASON = "quarantine_reason"
 CONTRACT_FILE = "conf/<env>/contract.yml"
 _FLOAT32_MAX = float(np.finfo("float32").max)
-_OPERATORS = {
+_OPERATORS: dict[str, Callable[[Any, Any], nw.Expr]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -40,43 +43,97 @@ _OPERATORS = {
     "!=": operator.ne,
 }
 _SAMPLES = 5
+# The number grammar, the same on every backend (separators removed first).
+_FINITE = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+_INFINITE = r"(?i)^[+-]?inf(?:inity)?$"
+_VALID = "__valid__"
+_ROWS = "__rows__"
+_SET_ASIDE = "__set_aside__"
+_FIRST_VALID = "__first_valid__"
+
+Frame = TypeVar("Frame", bound=IntoFrame)
 
 
 class ContractError(UserError, ValueError):
     """Data that breaks the contract in a way no quarantine can absorb."""
 
 
+def _text(name: str) -> str:
+    return f"__text__{name}"
+
+
+def _value(name: str) -> str:
+    return f"__value__{name}"
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One rule: its flag column (true where broken), its reason, whether it is fatal."""
+
+    column: str
+    label: str
+    fail: str | None
+    shown: nw.Expr | None
+
+    @property
+    def reason(self) -> nw.Expr:
+        """``label: 'value as received'`` (or the label alone), for a broken row."""
+        if self.shown is None:
+            return nw.lit(self.label)
+        return nw.concat_str([nw.lit(f"{self.label}: '"), self.shown, nw.lit("'")])
+
+
 @dataclass
 class _Findings:
-    """Reasons per row, and the rules whose action is to fail the run."""
+    """The checks of one source, added stage by stage to a lazy frame as flags.
 
-    index: pd.Index
-    contract: Contract
+    Flags are cheap on every backend; reason texts are written for the rows set aside
+    only (see :func:`_with_reasons`).
+    """
+
+    frame: nw.LazyFrame[Any]
     source_name: str
-    reasons: pd.Series = field(init=False)
-    failures: list[str] = field(default_factory=list)
+    checks: list[_Check] = field(default_factory=list)
+    pending: dict[str, nw.Expr] = field(default_factory=dict)
+    replacements: dict[str, nw.Expr] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.reasons = pd.Series(pd.NA, index=self.index, dtype="str")
+    def add(
+        self, mask: nw.Expr, label: str, fail: str | None, shown: nw.Expr | None = None
+    ) -> None:
+        """Flag the rows of ``mask`` with ``label: 'shown'`` (``fail``: fatal)."""
+        column = f"__check{len(self.checks)}__"
+        self.pending[column] = nw.when(mask).then(nw.lit(True)).otherwise(nw.lit(False))
+        self.checks.append(_Check(column, label, fail, shown))
 
-    def add(self, mask: pd.Series, reason: pd.Series | str, fail: str | None) -> None:
-        """Record ``reason`` for the rows of ``mask``; ``fail`` names the field if fatal."""
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
-            return
-        if not isinstance(reason, pd.Series):
-            reason = pd.Series(reason, index=self.index, dtype="str")
-        text = reason[mask]
-        if fail is not None:
-            self.failures.append(
-                f"{fail} (fail): {int(mask.sum())} rows, e.g. "
-                + "; ".join(text.head(_SAMPLES))
-            )
-            return
-        current = self.reasons[mask]
-        self.reasons.loc[mask] = current.where(
-            current.isna(), current + "; " + text
-        ).fillna(text)
+    def replace(self, column: str, value: nw.Expr) -> None:
+        """Set ``column`` to ``value`` once the pending checks are computed."""
+        self.replacements[column] = value
+
+    def settle(self) -> None:
+        """Compute the pending flags, then whether each row is still valid."""
+        quarantining = [
+            nw.col(c.column)
+            for c in self.checks
+            if c.column in self.pending and c.fail is None
+        ]
+        if self.pending:
+            self.frame = self.frame.with_columns(**self.pending)
+        if self.replacements:
+            self.frame = self.frame.with_columns(**self.replacements)
+        self.pending, self.replacements = {}, {}
+        valid = (
+            ~nw.any_horizontal(*quarantining, ignore_nulls=True)
+            if quarantining
+            else nw.lit(True)
+        )
+        if _VALID in self.frame.collect_schema():
+            valid = nw.col(_VALID) & valid
+        self.frame = self.frame.with_columns(valid.alias(_VALID))
+
+    @property
+    def valid(self) -> nw.Expr:
+        """Rows without a reason so far (as of the last :meth:`settle`)."""
+        return nw.col(_VALID)
 
 
 def missing_columns_message(
@@ -97,21 +154,22 @@ def missing_columns_message(
 
 
 def clean(
-    raw: pd.DataFrame,
+    raw: Frame,
     contract: Contract,
     source_name: str,
     max_quarantined: float | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[Frame, Frame]:
     """Type one raw source by its contract; set rows that break it aside.
 
-    A raw entity source without its target column is unlabelled data (rows to score):
-    the target's rules are left out. ``max_quarantined`` overrides the source's limit
-    (the served model reports every bad row instead).
+    ``raw`` is a pandas or a PySpark DataFrame; the results are of the same kind. A raw
+    entity source without its target column is unlabelled data (rows to score): the
+    target's rules are left out. ``max_quarantined`` overrides the source's limit (the
+    served model reports every bad row instead).
 
     Returns:
         The clean rows (project column names, declared types) and the quarantined rows
-        as received (their index kept, to say which rows), with a
-        ``quarantine_reason`` column.
+        as received with a ``quarantine_reason`` column (pandas: their index kept, to
+        say which rows).
 
     Raises:
         ContractError: A declared column is missing, undeclared columns arrived, a rule
@@ -119,57 +177,74 @@ def clean(
             ``max_quarantined`` tolerates were set aside.
     """
     source = contract.sources[source_name]
-    columns = _present_columns(raw, source, source_name)
-    received = raw[[source.raw_name(c) for c in columns]].set_axis(
-        list(columns), axis=1
-    )
-    text = received.apply(lambda column: _text(column, source.missing_values))
-    findings = _Findings(raw.index, contract, source_name)
-    typed = pd.DataFrame(
-        {
-            name: _parse(name, received[name], text[name], column, findings)
-            for name, column in columns.items()
-        },
-        index=raw.index,
-    )
+    given: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(raw)
+    columns = _present_columns(given.columns, source, source_name)
+    findings = _Findings(_typed(given, source, columns), source_name)
+    for name, column in columns.items():
+        _check_column(name, column, findings, contract)
+    findings.settle()
     for rule in source.rules:
-        _apply_rule(rule, typed, findings, source_name)
-    _duplicates(typed, source, findings)
-    if findings.failures:
-        raise ContractError(
-            f"{source_name}: " + "\n  ".join(["rules broken:", *findings.failures])
-        )
-    if not source.key:
-        typed.insert(0, ROW_ID, row_ids(text))
-    valid = findings.reasons.isna()
+        _apply_rule(rule, findings, source_name)
+        findings.settle()
+    _duplicates(list(columns), source, findings)
+    checked = frames.computed(findings.frame)
+    counts = _counts(checked, findings.checks)
+    _raise_failures(checked, findings.checks, counts, source_name)
+    quarantine = _with_reasons(checked.filter(~findings.valid), findings.checks).select(
+        POSITION, *given.columns, QUARANTINE_REASON
+    )
     limit = source.max_quarantined if max_quarantined is None else max_quarantined
-    _check_share(source_name, source, findings.reasons, len(raw), limit)
-    quarantine = raw.loc[~valid].assign(**{QUARANTINE_REASON: findings.reasons[~valid]})
+    _check_share(quarantine, source_name, source, findings.checks, counts, limit)
     logger.info(
         "%s: kept %d rows, quarantined %d",
         source_name,
-        int(valid.sum()),
-        len(quarantine),
+        counts[_ROWS] - counts[_SET_ASIDE],
+        counts[_SET_ASIDE],
     )
-    return typed.loc[valid].reset_index(drop=True), quarantine
+    if not source.key:
+        checked = frames.with_row_ids(checked, [_text(c) for c in columns], ROW_ID)
+    kept = checked.filter(findings.valid).select(
+        *([nw.col(ROW_ID)] if not source.key else []),
+        *(nw.col(_value(name)).alias(name) for name in columns),
+    )
+    if isinstance(raw, pd.DataFrame):
+        return _as_pandas(raw, kept, quarantine)  # type: ignore[return-value]
+    return kept.to_native(), quarantine.drop(POSITION).to_native()
 
 
-def row_ids(text: pd.DataFrame) -> pd.Series:
-    """A stable id per row: a hash of its values as received (same row, same id)."""
-    hashes = pd.util.hash_pandas_object(text.fillna(""), index=False)
-    return hashes.map("{:016x}".format).astype("str")
+def _with_reasons(rows: nw.LazyFrame[Any], checks: list[_Check]) -> nw.LazyFrame[Any]:
+    """``rows`` with ``quarantine_reason``: the reasons of every check that flags them."""
+    reasons = [
+        nw.when(nw.col(check.column)).then(check.reason)
+        for check in checks
+        if check.fail is None
+    ]
+    return rows.with_columns(
+        nw.concat_str(reasons, separator="; ", ignore_nulls=True).alias(
+            QUARANTINE_REASON
+        )
+    )
+
+
+def _as_pandas(
+    raw: pd.DataFrame, kept: nw.LazyFrame[Any], quarantine: nw.LazyFrame[Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """pandas results: the clean rows renumbered, the quarantine on ``raw``'s index."""
+    rows = quarantine.collect().to_native()
+    rows.index = raw.index[rows.pop(POSITION).to_numpy()]
+    return kept.collect().to_native().reset_index(drop=True), rows
 
 
 def _present_columns(
-    raw: pd.DataFrame, source: Source, source_name: str
+    raw_columns: list[str], source: Source, source_name: str
 ) -> dict[str, Column]:
     """The kept columns found in ``raw``; a missing target means unlabelled rows."""
     columns = dict(source.kept)
     target = source.target
-    if target and source.raw_name(target) not in raw.columns:
+    if target and source.raw_name(target) not in raw_columns:
         columns.pop(target)
     missing = [
-        source.raw_name(c) for c in columns if source.raw_name(c) not in raw.columns
+        source.raw_name(c) for c in columns if source.raw_name(c) not in raw_columns
     ]
     if missing:
         raise ContractError(
@@ -178,11 +253,11 @@ def _present_columns(
                 source_name,
                 source,
                 missing,
-                list(map(str, raw.columns)),
+                list(map(str, raw_columns)),
             )
         )
     declared = {source.raw_name(c) for c in source.columns}
-    extra = [str(c) for c in raw.columns if c not in declared]
+    extra = [str(c) for c in raw_columns if c not in declared]
     if extra:
         raise ContractError(
             f"{source_name}_raw has columns the contract does not declare: {extra}. "
@@ -192,62 +267,129 @@ def _present_columns(
     return columns
 
 
-def _text(values: pd.Series, missing: list[str]) -> pd.Series:
-    """Each value as stripped text; the declared missing-value tokens become missing."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        text = values.dt.strftime("%Y-%m-%d")
-    else:
-        text = values.astype("str").where(values.notna())
-    text = text.str.strip()
-    return text.mask(text.isin(missing))
+def _typed(
+    given: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    source: Source,
+    columns: dict[str, Column],
+) -> nw.LazyFrame[Any]:
+    """``given`` with each column as text (``__text__<name>``) and typed (``__value__``).
+
+    Numbers and dates that arrive typed (Parquet, Spark) are kept as they are; text is
+    stripped, the declared missing-value tokens become missing, and it is parsed.
+    """
+    schema = given.collect_schema()
+    raw = {name: source.raw_name(name) for name in columns}
+    typed = {
+        name
+        for name, column in columns.items()
+        if (column.type == "number" and schema[raw[name]].is_numeric())
+        or (column.type == "date" and schema[raw[name]] in (nw.Datetime, nw.Date))
+    }
+    frame = frames.with_positions(given).with_columns(
+        _as_text(nw.col(raw[name]), schema[raw[name]])
+        .pipe(_without_tokens, source.missing_values)
+        .alias(_text(name))
+        for name in columns
+    )
+    values = [
+        (
+            _from_typed(nw.col(raw[name]), schema[raw[name]])
+            if name in typed
+            else _from_text(nw.col(_text(name)), column)
+        ).alias(_value(name))
+        for name, column in columns.items()
+        if column.type != "date" or name in typed
+    ]
+    if values:
+        frame = frame.with_columns(values)
+    return frames.parse_dates(
+        frame,
+        {
+            _value(name): (_text(name), column.format)
+            for name, column in columns.items()
+            if column.type == "date" and name not in typed
+        },
+    )
 
 
-def _parse(
-    name: str,
-    received: pd.Series,
-    text: pd.Series,
-    column: Column,
-    findings: _Findings,
-) -> pd.Series:
-    """One column in its declared type; every problem becomes a reason."""
+def _as_text(values: nw.Expr, dtype: Any) -> nw.Expr:
+    """A raw column as stripped text (dates as ISO days); missing stays missing."""
+    if dtype in (nw.Datetime, nw.Date):
+        return values.dt.to_string("%Y-%m-%d")
+    return (values if dtype == nw.String else values.cast(nw.String)).str.strip_chars()
+
+
+def _without_tokens(text: nw.Expr, tokens: list[str]) -> nw.Expr:
+    """The declared missing-value tokens (``NA``, ``null``...) as missing."""
+    return nw.when(~text.is_in(tokens)).then(text)
+
+
+def _from_typed(values: nw.Expr, dtype: Any) -> nw.Expr:
+    """A number or date column that arrived typed: floats, and dates without zone."""
+    if dtype == nw.Date:
+        return values.cast(nw.Datetime("us"))
+    if dtype == nw.Datetime:
+        return values.dt.replace_time_zone(None) if dtype.time_zone else values
+    return values.cast(nw.Float64)
+
+
+def _from_text(text: nw.Expr, column: Column) -> nw.Expr:
+    """A number, category or text column parsed from its text; what fails is missing."""
+    if column.type == "number":
+        if column.thousands:
+            text = text.str.replace_all(column.thousands, "", literal=True)
+        if column.decimal != ".":
+            text = text.str.replace_all(column.decimal, ".", literal=True)
+        sign = nw.when(text.str.starts_with("-")).then(-1.0).otherwise(1.0)
+        return nw.coalesce(
+            nw.when(text.str.contains(_FINITE)).then(text).cast(nw.Float64),
+            nw.when(text.str.contains(_INFINITE)).then(sign * np.inf),
+        )
+    if column.type == "category":
+        canonical = column.canonical
+        return (
+            text.str.to_lowercase()
+            .str.replace_all(r"[\s_\-]+", "-")
+            .replace_strict(
+                list(canonical),
+                list(canonical.values()),
+                default=None,
+                return_dtype=nw.String,
+            )
+        )
+    return text
+
+
+def _check_column(
+    name: str, column: Column, findings: _Findings, contract: Contract
+) -> None:
+    """Every problem of one column becomes a reason (or a failure: ``invalid: fail``)."""
     field_name = f"sources.{findings.source_name}.columns.{name}"
     fail = field_name if column.invalid == "fail" else None
-    given = text.notna()
+    text, value = nw.col(_text(name)), nw.col(_value(name))
+    given = ~text.is_null()
     if column.type == "number":
-        values = _number(received, text, column)
-        findings.add(
-            given & values.isna(), f"{name}: not a number: '" + text + "'", fail
-        )
-        infinite = values.notna() & ~np.isfinite(values.fillna(0.0))
-        findings.add(infinite, f"{name}: not a finite number: '" + text + "'", fail)
-        huge = ~infinite & (values.abs() > _FLOAT32_MAX)
-        findings.add(huge, f"{name}: too large for float32: '" + text + "'", fail)
-        values = values.mask(infinite | huge)
+        findings.add(given & value.is_null(), f"{name}: not a number", fail, text)
+        infinite = ~value.is_null() & ~value.is_finite()
+        findings.add(infinite, f"{name}: not a finite number", fail, text)
+        huge = value.is_finite() & (value.abs() > _FLOAT32_MAX)
+        findings.add(huge, f"{name}: too large for float32", fail, text)
+        value = nw.when(value.is_finite() & (value.abs() <= _FLOAT32_MAX)).then(value)
+        findings.replace(_value(name), value)
     elif column.type == "date":
-        values = _date(received, text, column)
+        spelled = column.format or "ISO 8601"
         findings.add(
-            given & values.isna(),
-            f"{name}: not a date ({column.format or 'ISO 8601'}): '" + text + "'",
-            fail,
+            given & value.is_null(), f"{name}: not a date ({spelled})", fail, text
         )
     elif column.type == "category":
-        values = text.map(normalise).map(column.canonical).astype("str")
         findings.add(
-            given & values.isna(),
-            f"{name}: not in {column.values}: '" + text + "'",
-            fail,
+            given & value.is_null(), f"{name}: not in {column.values}", fail, text
         )
-    else:
-        values = text.astype("str")
-        if column.pattern:
-            unmatched = given & ~text.str.fullmatch(column.pattern).fillna(
-                False
-            ).astype(bool)
-            findings.add(
-                unmatched,
-                f"{name}: does not match '{column.pattern}': '" + text + "'",
-                fail,
-            )
+    elif column.pattern:
+        unmatched = given & ~text.str.contains(f"^(?:{column.pattern})$")
+        findings.add(
+            unmatched, f"{name}: does not match '{column.pattern}'", fail, text
+        )
     if column.mandatory:
         findings.add(~given, f"{name}: missing", fail)
     for bound, compare, word in (
@@ -255,81 +397,112 @@ def _parse(
         (column.max, operator.gt, "above"),
     ):
         if bound is not None:
-            limit = findings.contract.bound(bound)
-            limit = pd.Timestamp(limit) if column.type == "date" else limit
+            limit = contract.bound(bound)
+            if column.type == "date":
+                limit = pd.Timestamp(limit).to_pydatetime()
             findings.add(
-                compare(values, limit), f"{name}: {word} {bound}: '" + text + "'", fail
+                compare(value, nw.lit(limit)), f"{name}: {word} {bound}", fail, text
             )
-    return values
 
 
-def _number(received: pd.Series, text: pd.Series, column: Column) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(received) and not pd.api.types.is_bool_dtype(
-        received
-    ):
-        return received.astype("float64")
-    if column.thousands:
-        text = text.str.replace(column.thousands, "", regex=False)
-    if column.decimal != ".":
-        text = text.str.replace(column.decimal, ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
-
-
-def _date(received: pd.Series, text: pd.Series, column: Column) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(received):
-        return received.dt.tz_localize(None) if received.dt.tz else received
-    return pd.to_datetime(text, errors="coerce", format=column.format or "ISO8601")
-
-
-def _apply_rule(
-    rule: RowRule, typed: pd.DataFrame, findings: _Findings, source_name: str
-) -> None:
-    left, right = typed[rule.column], typed[rule.other]
-    broken = left.notna() & right.notna() & ~_OPERATORS[rule.op](left, right)
-    broken &= findings.reasons.isna()  # a row with a bad value is explained by it
-    reason = (
-        f"{rule.name}: {rule.column} {rule.op} {rule.other} broken: '"
-        + left.astype("str")
-        + " vs "
-        + right.astype("str")
-        + "'"
+def _apply_rule(rule: RowRule, findings: _Findings, source_name: str) -> None:
+    """A comparison of two columns; a row already explained by a bad value passes."""
+    left, right = nw.col(_value(rule.column)), nw.col(_value(rule.other))
+    broken = (
+        ~left.is_null()
+        & ~right.is_null()
+        & ~_OPERATORS[rule.op](left, right)
+        & findings.valid
     )
+    shown = nw.concat_str([left.cast(nw.String), nw.lit(" vs "), right.cast(nw.String)])
     fail = f"sources.{source_name}.rules.{rule.name}" if rule.action == "fail" else None
-    findings.add(broken, reason, fail)
+    label = f"{rule.name}: {rule.column} {rule.op} {rule.other} broken"
+    findings.add(broken, label, fail, shown)
 
 
-def _duplicates(typed: pd.DataFrame, source: Source, findings: _Findings) -> None:
+def _duplicates(names: list[str], source: Source, findings: _Findings) -> None:
     """Exact copies of an earlier row, then later rows repeating a valid row's key."""
-    copies = typed.duplicated(keep="first")
-    findings.add(copies, "duplicate row", None)
+    position = nw.col(POSITION)
+    first = position.min().over(*(_value(name) for name in names))
+    findings.add(position != first, "duplicate row", None)
+    findings.settle()
     if source.key:
-        valid = findings.reasons.isna()
-        repeated = typed.loc[valid, source.key].duplicated(keep="first")
-        repeated = repeated.reindex(typed.index, fill_value=False)
+        findings.frame = findings.frame.with_columns(
+            nw.when(findings.valid).then(position).alias(_FIRST_VALID)
+        )
+        first_valid = nw.col(_FIRST_VALID).min().over(*map(_value, source.key))
+        repeated = findings.valid & (position != first_valid)
         findings.add(repeated, f"duplicate key {', '.join(source.key)}", None)
+        findings.settle()
+
+
+def _counts(frame: nw.LazyFrame[Any], checks: list[_Check]) -> dict[str, int]:
+    """Rows in all, rows set aside, and rows flagged by each check."""
+    row = frame.select(
+        nw.len().alias(_ROWS),
+        (~nw.col(_VALID)).cast(nw.Int64).sum().alias(_SET_ASIDE),
+        *(nw.col(check.column).cast(nw.Int64).sum() for check in checks),
+    ).collect()
+    return {name: int(row[name][0] or 0) for name in row.columns}
+
+
+def _samples(frame: nw.LazyFrame[Any], text: nw.Expr, n: int) -> list[str]:
+    """The first ``n`` values of ``text`` over ``frame``, in row order."""
+    found = frame.sort(POSITION).head(n).select(text.alias("sample")).collect()
+    return [str(value) for value in found["sample"].to_list()]
+
+
+def _raise_failures(
+    frame: nw.LazyFrame[Any],
+    checks: list[_Check],
+    counts: dict[str, int],
+    source_name: str,
+) -> None:
+    """Stop the run when a rule whose action is ``fail`` is broken."""
+    failures = [
+        f"{check.fail} (fail): {counts[check.column]} rows, e.g. "
+        + "; ".join(
+            _samples(frame.filter(nw.col(check.column)), check.reason, _SAMPLES)
+        )
+        for check in checks
+        if check.fail is not None and counts[check.column]
+    ]
+    if failures:
+        raise ContractError(
+            f"{source_name}: " + "\n  ".join(["rules broken:", *failures])
+        )
 
 
 def _check_share(
-    source_name: str, source: Source, reasons: pd.Series, total: int, limit: float
+    quarantine: nw.LazyFrame[Any],
+    source_name: str,
+    source: Source,
+    checks: list[_Check],
+    counts: dict[str, int],
+    limit: float,
 ) -> None:
     """Fail when more rows were set aside than the source tolerates."""
+    total = counts[_ROWS]
     if total == 0:
         raise ContractError(f"{source_name}_raw has no rows.")
-    share = reasons.notna().sum() / total
+    share = counts[_SET_ASIDE] / total
     if share <= limit:
         return
-    found = reasons.dropna()
-    causes = found.str.split("; ").explode().str.replace(r": '.*'$", "", regex=True)
-    top = causes.value_counts().head(3)
-    listed = ", ".join(f"{cause!r} ({count} rows)" for cause, count in top.items())
+    causes: Counter[str] = Counter()
+    for check in checks:
+        if check.fail is None and counts[check.column]:
+            causes[check.label] += counts[check.column]
+    top = causes.most_common(3)
+    listed = ", ".join(f"{cause!r} ({count} rows)" for cause, count in top)
     hint = (
         f" If {source.key} is not a unique key, change sources.{source_name}.key."
-        if any(str(c).startswith("duplicate key") for c in top.index)
+        if any(cause.startswith("duplicate key") for cause, _ in top)
         else ""
     )
     raise ContractError(
         f"{source_name}: {share:.1%} of {total} rows quarantined, more than "
         f"sources.{source_name}.max_quarantined ({source.max_quarantined:.1%}) in "
         f"{CONTRACT_FILE}. Most common reasons: {listed}; e.g. "
-        f"{'; '.join(found.head(3))}.{hint} Nothing was written."
+        f"{'; '.join(_samples(quarantine, nw.col(QUARANTINE_REASON), 3))}.{hint} "
+        "Nothing was written."
     )

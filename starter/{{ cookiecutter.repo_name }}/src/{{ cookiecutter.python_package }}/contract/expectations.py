@@ -28,8 +28,18 @@ from {{ cookiecutter.python_package }}.contract.model import (
 
 Rule = tuple[str, dict[str, Any], str]
 
-NUMERIC_TYPES = ["float64", "int64", "Float64", "Int64"]
-DATE_TYPES = ["datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]"]
+# Types by their pandas dtype names and their Spark type names (GX checks either).
+NUMERIC_TYPES = ["float64", "int64", "Float64", "Int64", "DoubleType", "LongType"]
+DATE_TYPES = [
+    "datetime64[ns]",
+    "datetime64[us]",
+    "datetime64[ms]",
+    "datetime64[s]",
+    "TimestampNTZType",
+    "TimestampType",
+]
+# pandas text is `str`; Spark's is StringType (see validation.suites.on_spark).
+TEXT_TYPE, SPARK_TEXT_TYPE = "str", "StringType"
 SPLITS = ("train_set", "validation_set", "test_set")
 PRIMARY = "primary_table"
 _PAIR = {
@@ -172,7 +182,7 @@ def _type(name: str, kind: str, at: str) -> Rule:
         )
     return (
         "expect_column_values_to_be_of_type",
-        {"column": name, "type_": "str"},
+        {"column": name, "type_": TEXT_TYPE},
         f"{at}.type",
     )
 

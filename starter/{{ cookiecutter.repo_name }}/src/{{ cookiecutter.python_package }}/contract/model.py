@@ -36,7 +36,7 @@ DEFAULT_MISSING = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 
 def normalise(value: Any) -> str:
     """A category as compared: trimmed, case-folded, runs of spaces/_/- as one '-'."""
-    return re.sub(r"[\s_\-]+", "-", str(value).strip().casefold())
+    return re.sub(r"[\s_\-]+", "-", str(value).strip().lower())
 
 
 class _Strict(BaseModel):

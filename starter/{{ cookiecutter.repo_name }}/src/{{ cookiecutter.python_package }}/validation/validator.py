@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
 from kedro.validation import CheckFailure, DataValidationError
 
 from {{ cookiecutter.python_package }}.user_errors import UserError
 from {{ cookiecutter.python_package }}.validation.session import current
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 _NOT_ARGUMENTS = ("batch_id", "column", "column_A", "column_B")
 
@@ -172,7 +170,12 @@ def _examples(
     """Offending values, prefixed by the row's id when the frame has one."""
     values = details.get("partial_unexpected_list") or []
     index = details.get("partial_unexpected_index_list") or []
-    if id_column and id_column in data.columns and len(index) == len(values):
+    if (
+        id_column
+        and isinstance(data, pd.DataFrame)
+        and id_column in data.columns
+        and len(index) == len(values)
+    ):
         ids = data[id_column].reindex(index).tolist()
         return [
             f"{row_id}: {_plain(value)}"

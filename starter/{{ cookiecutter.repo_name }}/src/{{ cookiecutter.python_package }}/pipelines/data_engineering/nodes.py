@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
+from narwhals.typing import IntoFrame
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.model_selection import train_test_split
 
-from {{ cookiecutter.python_package }}.contract import Contract, clean
+from {{ cookiecutter.python_package }}.contract import Contract, clean, frames
+
+Frame = TypeVar("Frame", bound=IntoFrame)
 
 
 class SplitParams(BaseModel):
@@ -23,12 +28,10 @@ class SplitParams(BaseModel):
 
 def source_cleaner(
     source: str,
-) -> Callable[[pd.DataFrame, Contract], tuple[pd.DataFrame, pd.DataFrame]]:
+) -> Callable[[Frame, Contract], tuple[Frame, Frame]]:
     """The cleaning node of one raw source, named ``clean_<source>``."""
 
-    def clean_source(
-        raw: pd.DataFrame, contract: Contract
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def clean_source(raw: Frame, contract: Contract) -> tuple[Frame, Frame]:
         """Type ``raw`` by its contract; rows that break it go to quarantine.
 
         Returns:
@@ -36,44 +39,44 @@ def source_cleaner(
             ``quarantine_reason`` column (see :func:`{{ cookiecutter.python_package }}.contract.clean`).
         """
         kept, quarantine = clean(raw, contract, source)
-        return kept, quarantine.reset_index(drop=True)
+        if isinstance(quarantine, pd.DataFrame):
+            quarantine = quarantine.reset_index(drop=True)
+        return kept, quarantine
 
     clean_source.__name__ = clean_source.__qualname__ = f"clean_{source}"
     return clean_source
 
 
-def engineer_features(primary: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+def engineer_features(primary: Frame, contract: Contract) -> Frame:
     """Add model-ready numeric features: each date column's age in days at ``as_of``.
 
     Args:
-        primary: The primary table.
+        primary: The primary table (pandas or PySpark).
         contract: The data contract (date features and the snapshot date).
 
     Returns:
         The primary table with one ``<date>_age_days`` column per date feature.
     """
     table = contract.table
-    snapshot = pd.Timestamp(contract.as_of_date)
-    ages = {
-        feature: (snapshot - primary[column]).dt.days.astype("float64")
-        for column, feature in zip(table.date, table.date_features, strict=True)
-    }
-    return primary.assign(**ages)
+    snapshot = dt.datetime.combine(contract.as_of_date, dt.time())
+    ages = dict(zip(table.date_features, table.date, strict=True))
+    return frames.with_days_before(primary, snapshot, ages)
 
 
 def split_dataset(
-    features: pd.DataFrame, contract: Contract, split: SplitParams
+    features: IntoFrame, contract: Contract, split: SplitParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Split into train, validation and test sets, stratified on the target.
 
     Args:
-        features: The feature table.
+        features: The feature table (pandas, or PySpark: collected to pandas).
         contract: The data contract (gives the target column).
         split: Fractions and seed.
 
     Returns:
         The train, validation and test sets, each in the feature table's order.
     """
+    features = frames.to_pandas(features)
     target = contract.target
     holdout = split.validation_fraction + split.test_fraction
     train, rest = train_test_split(

@@ -1,0 +1,116 @@
+"""The SparkSession of the ``spark`` environment, built from ``conf/<env>/spark.yml``.
+
+Kedro's convention (the official pyspark starters): a hook reads the ``spark``
+configuration once the context exists and starts the session every Spark dataset and
+node then gets from ``SparkSession.builder.getOrCreate()``. Environments without a
+``spark.yml`` (``base``, ``local``, ``test``) never import PySpark.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from kedro.config import MissingConfigException
+from kedro.framework.context import KedroContext
+from kedro.framework.hooks import hook_impl
+
+from ml_template.user_errors import UserError
+
+logger = logging.getLogger(__name__)
+
+MINIMUM_JAVA = 17  # Spark 4
+_INSTALL = 'pip install -e ".[spark]"'
+
+
+class SparkSetupError(UserError, RuntimeError):
+    """Spark cannot start here: no PySpark, no Java or a Java too old."""
+
+
+class SparkHooks:
+    """Start the SparkSession when the run's environment configures one."""
+
+    @hook_impl
+    def after_context_created(self, context: KedroContext) -> None:
+        """Build the session from ``spark.yml``; do nothing where there is none."""
+        try:
+            settings = context.config_loader["spark"]
+        except MissingConfigException:
+            return
+        if settings:
+            start_session(settings, app_name=context.project_path.name)
+
+
+def start_session(settings: dict[str, Any], app_name: str) -> Any:
+    """The SparkSession configured by ``settings`` (Spark properties), started once."""
+    try:
+        from pyspark import SparkConf  # noqa: PLC0415 (an optional extra)
+        from pyspark.sql import SparkSession  # noqa: PLC0415
+    except ImportError:
+        raise SparkSetupError(
+            f"The spark environment needs PySpark: {_INSTALL}"
+        ) from None
+    check_java()
+    conf = SparkConf().setAll([(key, str(value)) for key, value in settings.items()])
+    session = SparkSession.builder.appName(app_name).config(conf=conf).getOrCreate()
+    session.sparkContext.setLogLevel("WARN")
+    logger.info(
+        "Spark %s on %s (UI: %s)",
+        session.version,
+        session.sparkContext.master,
+        session.sparkContext.uiWebUrl or "off",
+    )
+    return session
+
+
+def check_java() -> None:
+    """Fail with what to install when Spark's Java is missing or too old."""
+    java = _java()
+    if java is None:
+        home = os.environ.get("JAVA_HOME")
+        looked = (
+            f"JAVA_HOME={home} has no bin/java"
+            if home
+            else "JAVA_HOME is unset and `java` is not on PATH"
+        )
+        raise SparkSetupError(
+            f"Spark needs Java {MINIMUM_JAVA} or newer and none was found ({looked}). "
+            "Install a JDK, e.g. `apt-get install openjdk-17-jre-headless` or "
+            "`brew install openjdk@17`, or point JAVA_HOME at one."
+        )
+    version = java_version(java)
+    if version is None or version < MINIMUM_JAVA:
+        raise SparkSetupError(
+            f"Spark needs Java {MINIMUM_JAVA} or newer; {java} is "
+            f"{'of an unknown version' if version is None else f'Java {version}'}. "
+            "Install a newer JDK or point JAVA_HOME at one."
+        )
+
+
+def _java() -> str | None:
+    """The ``java`` PySpark starts: ``$JAVA_HOME/bin/java``, else the one on PATH."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        candidate = Path(home) / "bin" / "java"
+        return str(candidate) if candidate.is_file() else None
+    return shutil.which("java")
+
+
+def java_version(java: str) -> int | None:
+    """The major version of ``java`` (8 for ``1.8.0_392``, 17 for ``17.0.15``)."""
+    try:
+        output = subprocess.run(  # noqa: S603 (the user's own java)
+            [java, "-version"], capture_output=True, text=True, check=False, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', output.stderr + output.stdout)
+    if not found:
+        return None
+    major, minor = int(found.group(1)), int(found.group(2) or 0)
+    return minor if major == 1 else major

@@ -1,0 +1,173 @@
+"""The Spark route gives what the pandas route gives: quarantine, tables, gate verdicts.
+
+Both routes run the real data-engineering pipeline (`kedro run --pipelines
+data_engineering`, in-process) on the same generated raw files: pandas in the ``test``
+environment, PySpark in the ``spark`` one (conf/spark, ``local[*]``). Each writes its
+own versions of the same datasets, which are then compared.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from ml_template.contract import Contract
+from ml_template.spark import SparkSetupError, check_java, java_version
+from tests.conftest import NOT_COPIED, run_session
+
+SOURCES = ("customers", "usage", "tickets")
+TABLES = {
+    **{f"02_intermediate/{s}.parquet": s for s in SOURCES},
+    "03_primary/primary_table.parquet": "customers",
+    "04_feature/features.parquet": "customers",
+}
+
+
+def _spark_or_skip() -> None:
+    pytest.importorskip("pyspark", reason='the spark extra: pip install -e ".[spark]"')
+    try:
+        check_java()
+    except SparkSetupError as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def routes(
+    tiny_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """The versions written by a pandas run and by a Spark run of data engineering."""
+    _spark_or_skip()
+    from pyspark.sql import SparkSession  # noqa: PLC0415 (the spark extra)
+
+    root = tmp_path_factory.mktemp("spark") / "project"
+    shutil.copytree(tiny_project, root, ignore=NOT_COPIED)
+    run_session(root, pipeline_names=["data_engineering"])
+    pandas_run = _last_run(root / "data")
+    run_session(root, env="spark", pipeline_names=["data_engineering"])
+    spark_run = _last_run(root / "data")
+    assert spark_run != pandas_run
+    yield (root / "data", pandas_run), (root / "data", spark_run)
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+
+
+def _last_run(data: Path) -> str:
+    """The version of the newest completed run (its record in data/runs)."""
+    return sorted(data.glob("runs/*.json"))[-1].stem
+
+
+def _at(run: tuple[Path, str], name: str) -> Path:
+    data, version = run
+    return data / name / version / Path(name).name
+
+
+def _table(run: tuple[Path, str], name: str) -> pd.DataFrame:
+    return pd.read_parquet(_at(run, name))
+
+
+def _sorted(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    return frame.sort_values(key).reset_index(drop=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_spark_writes_the_same_rows_and_values(
+    routes: tuple[Any, Any], table: str, contract: Contract
+) -> None:
+    pandas_run, spark_run = routes
+    key = contract.sources[TABLES[table]].key
+    expected = _sorted(_table(pandas_run, table), key)
+    found = _sorted(_table(spark_run, table), key)
+
+    assert list(found.columns) == list(expected.columns)
+    assert len(found) == len(expected) > 0
+    pd.testing.assert_frame_equal(
+        found, expected, check_dtype=False, check_exact=False, rtol=0, atol=1e-9
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES)
+def test_spark_quarantines_the_same_rows_for_the_same_reasons(
+    routes: tuple[Any, Any], source: str, contract: Contract
+) -> None:
+    pandas_run, spark_run = routes
+    name = f"02_intermediate/quarantine/{source}.parquet"
+    expected, found = _table(pandas_run, name), _table(spark_run, name)
+    ids = contract.sources[source].key
+
+    def reasons(frame: pd.DataFrame) -> Counter[tuple[Any, ...]]:
+        rows = frame[[*ids, "quarantine_reason"]].astype("str")
+        return Counter(map(tuple, rows.to_numpy().tolist()))
+
+    assert len(expected) > 0
+    assert reasons(found) == reasons(expected)
+
+
+@pytest.mark.slow
+def test_spark_gates_reach_the_same_verdicts(routes: tuple[Any, Any]) -> None:
+    pandas_run, spark_run = routes
+
+    def verdicts(run: tuple[Path, str]) -> dict[str, list[tuple[str, str, bool]]]:
+        found = {}
+        folder = run[0] / "08_reporting" / "validation"
+        for path in sorted(folder.glob("*.json")):
+            saved = _at(run, f"08_reporting/validation/{path.name}")
+            if not saved.exists():
+                continue
+            result = json.loads(saved.read_text())
+            found[path.stem] = sorted(
+                (
+                    item["expectation_config"]["type"],
+                    json.dumps(item["expectation_config"]["kwargs"].get("column")),
+                    item["success"],
+                )
+                for item in result["results"]
+            )
+        return found
+
+    expected = verdicts(pandas_run)
+    assert len(expected) >= 7  # 3 raw sources, 3 intermediate, primary, 3 splits
+    assert verdicts(spark_run) == expected
+
+
+def test_java_versions_are_read_from_both_numbering_schemes(tmp_path: Path) -> None:
+    for printed, major in (
+        ('openjdk version "17.0.15" 2025-04-15', 17),
+        ('java version "1.8.0_392"', 8),
+    ):
+        java = tmp_path / "java"
+        java.write_text(f"#!/bin/sh\necho '{printed}' >&2\n")
+        java.chmod(0o755)
+
+        assert java_version(str(java)) == major
+
+
+def test_a_java_too_old_stops_with_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir()
+    java.write_text("#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+
+    with pytest.raises(SparkSetupError, match=r"Java 17 or newer; .*java is Java 11"):
+        check_java()
+
+
+def test_no_java_stops_with_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nowhere"))
+
+    with pytest.raises(SparkSetupError, match=r"none was found.*openjdk-17"):
+        check_java()
