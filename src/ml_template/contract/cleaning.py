@@ -93,6 +93,8 @@ class _Findings:
 
     frame: nw.LazyFrame[Any]
     source_name: str
+    texts: dict[str, nw.Expr]  # each column as received, as text (see _typed)
+    written: set[str]  # the columns whose text is a column of the frame
     checks: list[_Check] = field(default_factory=list)
     pending: dict[str, nw.Expr] = field(default_factory=dict)
     replacements: dict[str, nw.Expr] = field(default_factory=dict)
@@ -179,7 +181,8 @@ def clean(
     source = contract.sources[source_name]
     given: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(raw)
     columns = _present_columns(given.columns, source, source_name)
-    findings = _Findings(_typed(given, source, columns), source_name)
+    frame, texts, written = _typed(given, source, columns)
+    findings = _Findings(frame, source_name, texts, written)
     for name, column in columns.items():
         _check_column(name, column, findings, contract)
     findings.settle()
@@ -271,11 +274,13 @@ def _typed(
     given: nw.DataFrame[Any] | nw.LazyFrame[Any],
     source: Source,
     columns: dict[str, Column],
-) -> nw.LazyFrame[Any]:
-    """``given`` with each column as text (``__text__<name>``) and typed (``__value__``).
+) -> tuple[nw.LazyFrame[Any], dict[str, nw.Expr], set[str]]:
+    """``given`` with each column typed (``__value__<name>``), and its text.
 
-    Numbers and dates that arrive typed (Parquet, Spark) are kept as they are; text is
-    stripped, the declared missing-value tokens become missing, and it is parsed.
+    Numbers and dates that arrive typed (Parquet, Spark) are kept as they are; their
+    text is only written for the rows a reason shows (it is an expression). Text is
+    stripped, the declared missing-value tokens become missing (``__text__<name>``),
+    and it is parsed. A source without a key hashes every column's text for row ids.
     """
     schema = given.collect_schema()
     raw = {name: source.raw_name(name) for name in columns}
@@ -285,12 +290,17 @@ def _typed(
         if (column.type == "number" and schema[raw[name]].is_numeric())
         or (column.type == "date" and schema[raw[name]] in (nw.Datetime, nw.Date))
     }
-    frame = frames.with_positions(given).with_columns(
-        _as_text(nw.col(raw[name]), schema[raw[name]])
-        .pipe(_without_tokens, source.missing_values)
-        .alias(_text(name))
+    texts = {
+        name: _as_text(nw.col(raw[name]), schema[raw[name]]).pipe(
+            _without_tokens, source.missing_values
+        )
         for name in columns
+    }
+    written = {name for name in columns if name not in typed or not source.key}
+    frame = frames.with_positions(given).with_columns(
+        texts[name].alias(_text(name)) for name in columns if name in written
     )
+    texts.update({name: nw.col(_text(name)) for name in written})
     values = [
         (
             _from_typed(nw.col(raw[name]), schema[raw[name]])
@@ -302,7 +312,7 @@ def _typed(
     ]
     if values:
         frame = frame.with_columns(values)
-    return frames.parse_dates(
+    frame = frames.parse_dates(
         frame,
         {
             _value(name): (_text(name), column.format)
@@ -310,6 +320,7 @@ def _typed(
             if column.type == "date" and name not in typed
         },
     )
+    return frame, texts, written
 
 
 def _as_text(values: nw.Expr, dtype: Any) -> nw.Expr:
@@ -366,8 +377,9 @@ def _check_column(
     """Every problem of one column becomes a reason (or a failure: ``invalid: fail``)."""
     field_name = f"sources.{findings.source_name}.columns.{name}"
     fail = field_name if column.invalid == "fail" else None
-    text, value = nw.col(_text(name)), nw.col(_value(name))
-    given = ~text.is_null()
+    text, value = findings.texts[name], nw.col(_value(name))
+    # Typed input has no text column: a value is given where it is not missing.
+    given = ~(text if name in findings.written else value).is_null()
     if column.type == "number":
         findings.add(given & value.is_null(), f"{name}: not a number", fail, text)
         infinite = ~value.is_null() & ~value.is_finite()
