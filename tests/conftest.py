@@ -238,3 +238,15 @@ def tracked(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory):
     experiment = client.get_experiment_by_name("ml_template")
     (run,) = client.search_runs([experiment.experiment_id])
     return project, client, run
+
+
+@pytest.fixture(autouse=True)
+def _tracked_store(request: pytest.FixtureRequest) -> None:
+    """Point MLflow's global store at the tracked project for the tests that read it.
+
+    MLflow resolves a run's logged models through its global store, and every later
+    in-process run (another project copy) repoints that store.
+    """
+    if "tracked" in request.fixturenames:
+        client = request.getfixturevalue("tracked")[1]
+        mlflow.set_tracking_uri(client.tracking_uri)
