@@ -338,10 +338,14 @@ def _logged_model_uri(run_id: str | None) -> str | None:
         return None
     import mlflow  # noqa: PLC0415
 
-    model = mlflow.last_logged_model()
-    if model is None or model.source_run_id != run_id:
-        return None
-    return model.model_uri
+    client = mlflow.MlflowClient()  # by run id: last_logged_model() is process-wide
+    models = client.search_logged_models(
+        experiment_ids=[client.get_run(run_id).info.experiment_id],
+        filter_string=f"source_run_id = '{run_id}'",
+        order_by=[{"field_name": "creation_timestamp", "ascending": False}],
+        max_results=1,
+    )
+    return models[0].model_uri if models else None
 
 
 class ModelArtifactStaging:

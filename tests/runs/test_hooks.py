@@ -1,0 +1,41 @@
+"""The run hooks find the model a run logged in the run's own store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow
+import pytest
+
+from ml_template.runs.hooks import _logged_model_uri
+
+
+class _Echo(mlflow.pyfunc.PythonModel):
+    def predict(self, context: object, model_input: list[str]) -> list[str]:
+        return model_input
+
+
+@pytest.fixture
+def restore_tracking_uri() -> object:
+    before = mlflow.get_tracking_uri()
+    yield
+    mlflow.set_tracking_uri(before)
+
+
+@pytest.mark.usefixtures("restore_tracking_uri")
+def test_a_model_logged_earlier_in_the_process_elsewhere_is_not_this_runs(
+    tmp_path: Path,
+) -> None:
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'first.db'}")
+    with mlflow.start_run():
+        mlflow.pyfunc.log_model(name="model", python_model=_Echo())
+
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'second.db'}")
+    with mlflow.start_run() as without_model:
+        pass
+    assert _logged_model_uri(without_model.info.run_id) is None
+
+    with mlflow.start_run() as with_model:
+        logged = mlflow.pyfunc.log_model(name="model", python_model=_Echo())
+    assert _logged_model_uri(with_model.info.run_id) == logged.model_uri
+    assert _logged_model_uri(None) is None
