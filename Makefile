@@ -18,7 +18,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run run-spark tune test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
+.PHONY: install run run-spark dag tune test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
@@ -42,6 +42,9 @@ run: $(STAMP)  ## Run the default pipeline on the bundled data (extra flags: ARG
 
 run-spark: $(SPARK_STAMP)  ## The default pipeline with data engineering on PySpark (Java 17+; SPARK_MASTER=... for a cluster)
 	$(BIN)/kedro run --env spark $(ARGS)
+
+dag: $(STAMP)  ## Airflow DAGs of the training and inference pipelines in airflow_dags/ (ENV=spark: the Spark route; conf/base/airflow.yml)
+	$(BIN)/kedro airflow create --pipelines __default__,inference --jinja-file conf/airflow_dag.j2 $(if $(ENV),--env $(ENV)) $(ARGS)
 
 tune: $(STAMP)  ## Search hyper-parameters with Optuna on the last run's splits (then: make run ARGS="--params tuned=true")
 	$(BIN)/kedro run --pipelines tuning $(ARGS)

@@ -8,6 +8,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,18 +29,27 @@ QUIET_ENV = {
 
 @dataclass(frozen=True)
 class Measured:
-    """One child process: wall seconds, peak resident memory and its output."""
+    """One child process: wall seconds, peak resident memory and its output.
+
+    ``peak_tree_bytes``: the peak of the summed resident memory of the child and all
+    its descendants (a Spark driver and its JVM), sampled every half second; 0 unless
+    asked for.
+    """
 
     seconds: float
     peak_bytes: int
     started: float
     stdout: str
+    peak_tree_bytes: int = 0
 
 
 def run_child(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, tree: bool = False
 ) -> Measured:
-    """Run ``args`` to completion; fail loudly with its output if it fails."""
+    """Run ``args`` to completion; fail loudly with its output if it fails.
+
+    With ``tree``, also sample the summed memory of the process tree.
+    """
     environment = {**os.environ, **QUIET_ENV, **(env or {})}
     environment.pop("MLFLOW_TRACKING_URI", None)  # each copy uses its own store
     started = time.time()
@@ -51,22 +61,74 @@ def run_child(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    sampler = TreeSampler(process.pid) if tree else None
     # Read first, then reap with wait4: its rusage is this child's own peak RSS.
     output = process.stdout.read() if process.stdout else ""
+    peak_tree = sampler.stop() if sampler else 0
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.time() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{output[-4000:]}")
-    return Measured(seconds, usage.ru_maxrss * 1024, started, output)
+    return Measured(seconds, usage.ru_maxrss * 1024, started, output, peak_tree)
 
 
-def kedro(cwd: Path, *arguments: str) -> Measured:
+class TreeSampler:
+    """Samples the summed resident memory of a process and its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> int:
+        """Stop sampling; the peak in bytes."""
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid)))
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants' process ids, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending.extend(children.get(pid, []))
+    return found
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of ``pid`` in bytes (0 once it has exited)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def kedro(cwd: Path, *arguments: str, tree: bool = False) -> Measured:
     """``kedro <arguments>`` in ``cwd`` with timestamped logs (see logging.yml)."""
     return run_child(
         [sys.executable, "-m", "kedro", *arguments],
         cwd,
         env={"KEDRO_LOGGING_CONFIG": str(LOGGING)},
+        tree=tree,
     )
 
 

@@ -1,9 +1,11 @@
-"""The Spark route gives what the pandas route gives: quarantine, tables, gate verdicts.
+"""The Spark route gives what the pandas route gives: quarantine, tables, splits, gate
+verdicts, preprocessing and training.
 
-Both routes run the real data-engineering pipeline (`kedro run --pipelines
-data_engineering`, in-process) on the same generated raw files: pandas in the ``test``
-environment, PySpark in the ``spark`` one (conf/spark, ``local[*]``). Each writes its
-own versions of the same datasets, which are then compared.
+Both routes run the real data-engineering and model-engineering pipelines (in-process)
+on the same generated raw files: pandas in the ``test`` environment, PySpark in the
+``spark`` one (conf/spark, ``local[*]``; training reads Spark's Parquet through Arrow),
+with the test environment's fast training settings. Each writes its own versions of
+the same datasets, which are then compared.
 """
 
 from __future__ import annotations
@@ -15,18 +17,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import narwhals as nw
 import pandas as pd
 import pytest
 
-from ml_template.contract import Contract
+from ml_template.contract import Contract, frames
 from ml_template.spark import SparkSetupError, check_java, java_version
 from tests.conftest import NOT_COPIED, run_session
 
 SOURCES = ("customers", "usage", "tickets")
+SPLITS = ("train", "validation", "test")
+PIPELINES = ["data_engineering", "model_engineering"]
 TABLES = {
     **{f"02_intermediate/{s}.parquet": s for s in SOURCES},
     "03_primary/primary_table.parquet": "customers",
     "04_feature/features.parquet": "customers",
+    **{f"05_model_input/{s}_set.parquet": "customers" for s in SPLITS},
 }
 
 
@@ -48,9 +54,11 @@ def routes(
 
     root = tmp_path_factory.mktemp("spark") / "project"
     shutil.copytree(tiny_project, root, ignore=NOT_COPIED)
-    run_session(root, pipeline_names=["data_engineering"])
+    fast = "parameters_model_engineering.yml"
+    shutil.copy(root / "conf" / "test" / fast, root / "conf" / "spark" / fast)
+    run_session(root, pipeline_names=PIPELINES)
     pandas_run = _last_run(root / "data")
-    run_session(root, env="spark", pipeline_names=["data_engineering"])
+    run_session(root, env="spark", pipeline_names=PIPELINES)
     spark_run = _last_run(root / "data")
     assert spark_run != pandas_run
     yield (root / "data", pandas_run), (root / "data", spark_run)
@@ -137,6 +145,51 @@ def test_spark_gates_reach_the_same_verdicts(routes: tuple[Any, Any]) -> None:
     expected = verdicts(pandas_run)
     assert len(expected) >= 7  # 3 raw sources, 3 intermediate, primary, 3 splits
     assert verdicts(spark_run) == expected
+
+
+@pytest.mark.slow
+def test_spark_route_trains_on_the_same_statistics_and_losses(
+    routes: tuple[Any, Any],
+) -> None:
+    pandas_run, spark_run = routes
+
+    def saved(run: tuple[Path, str], name: str) -> Any:
+        return json.loads(_at(run, f"06_models/{name}.json").read_text())
+
+    expected, found = (
+        saved(pandas_run, "preprocessing"),
+        saved(spark_run, "preprocessing"),
+    )
+    assert found.keys() == expected.keys()
+    for name in ("numeric", "indicators", "vocabularies"):
+        assert found[name] == expected[name]
+    for name in ("medians", "means", "stds"):
+        assert found[name] == pytest.approx(expected[name], rel=1e-12)
+    expected, found = (
+        saved(run, "training_history") for run in (pandas_run, spark_run)
+    )
+    assert [e["epoch"] for e in found] == [e["epoch"] for e in expected]
+    for ours, theirs in zip(found, expected, strict=True):
+        for loss in ("train_loss", "validation_loss"):
+            assert ours[loss] == pytest.approx(theirs[loss], abs=1e-5)
+
+
+@pytest.mark.slow
+def test_row_digests_are_the_same_on_both_backends(routes: tuple[Any, Any]) -> None:
+    from pyspark.sql import SparkSession  # noqa: PLC0415 (the spark extra)
+
+    values = [("x", "1"), (None, "2"), ("é|1", None), ("", "")]
+    rows = pd.DataFrame(values, columns=["a", "b"])
+    spark = SparkSession.builder.getOrCreate()
+
+    def digests(native: Any) -> list[str]:
+        frame = frames.with_draw(nw.from_native(native).lazy(), ["a", "b"], 7, "d")
+        frame = frames.with_row_ids(frame, ["a", "b"], "id")
+        found = frame.select("d", "id").collect(backend="pandas").to_native()
+        return found.to_numpy().tolist()
+
+    assert digests(spark.createDataFrame(values, "a string, b string")) == digests(rows)
+    assert len({row[1] for row in digests(rows)}) == 4
 
 
 def test_java_versions_are_read_from_both_numbering_schemes(tmp_path: Path) -> None:

@@ -4,9 +4,10 @@ them as JSON (benchmarks/results/latest.json). Never part of the test suite.
     python -m benchmarks.run_all [--quick] [--workdir DIR]
 
 --quick (a few minutes) checks the machinery on small data (results/quick.json,
-git-ignored); the full run (about 23 minutes on 2 cores) measures 10k, 15k (the bundled
-size), 100k and 1M customers. The work directory keeps the generated raw data, so a
-second run skips data generation.
+git-ignored); the full run (about 23 minutes on 2 cores, plus about 50 for the Spark
+route when PySpark and Java 17 are present) measures 10k, 15k (the bundled size), 100k
+and 1M customers, and the Spark route at 1M and 10M. The work directory keeps the
+generated raw data, so a second run skips data generation.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import torch
 
-from benchmarks import gates, inference, runs, scaling, training
+from benchmarks import gates, inference, runs, scaling, spark, training
 from benchmarks.common import ROOT, table
 
 FULL: dict[str, Any] = {
@@ -30,12 +31,14 @@ FULL: dict[str, Any] = {
     "gates": {100_000: 5, 1_000_000: 5},
     "training_repetitions": 5,
     "runs": 10,
+    "spark": {"base": 1_000_000, "sizes": [1_000_000, 10_000_000]},
 }
 QUICK: dict[str, Any] = {
     "scaling": {2_000: 2, 6_000: 2},
     "gates": {6_000: 2},
     "training_repetitions": 2,
     "runs": 3,
+    "spark": {"base": 6_000, "sizes": [6_000, 12_000]},
 }
 
 
@@ -81,6 +84,15 @@ def main() -> None:
 
     print("6. Runs: storage per run; registry, promotion and drift monitoring")
     results["runs"] = runs.measure(arguments.workdir, plan["runs"])
+
+    print("7. The Spark route: data engineering and training, against pandas")
+    reason = spark.unavailable()
+    if reason is None:
+        results["spark"] = spark.measure(
+            arguments.workdir, plan["spark"]["sizes"], plan["spark"]["base"]
+        )
+    else:
+        print(f"  skipped: {reason}")
 
     results["seconds"] = time.time() - started
     print()
@@ -159,6 +171,14 @@ def render(results: dict[str, Any], largest: int) -> str:
     ]
     if "runs" in results:
         sections.append(runs.report(results["runs"]))
+    if "spark" in results:
+        sections.append(
+            table(
+                f"Spark route: data engineering + training ({spark.EPOCHS} epochs), "
+                "one run each",
+                *spark.report(results["spark"]),
+            )
+        )
     return "\n\n".join(sections)
 
 

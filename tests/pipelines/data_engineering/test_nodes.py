@@ -222,7 +222,8 @@ def test_split_dataset_is_stratified_disjoint_and_complete(contract: Contract) -
 
     train, validation, test = split_dataset(features, contract, SPLIT)
 
-    assert (len(train), len(validation), len(test)) == (1400, 300, 300)
+    for part, share in zip((train, validation, test), (0.7, 0.15, 0.15), strict=True):
+        assert abs(len(part) - share * 2000) <= 2  # one row per class at most
     ids = [set(part["customer_id"]) for part in (train, validation, test)]
     assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])
     assert set.union(*ids) == set(features["customer_id"])
@@ -241,6 +242,19 @@ def test_split_dataset_is_deterministic_and_seeded(contract: Contract) -> None:
     for a, b in zip(first, again, strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert set(first[2]["customer_id"]) != set(other[2]["customer_id"])
+
+
+def test_split_dataset_depends_on_ids_not_row_order(contract: Contract) -> None:
+    features = _features(500, 0.3)
+    shuffled = features.sample(frac=1.0, random_state=7)
+
+    for ordered, reordered in zip(
+        split_dataset(features, contract, SPLIT),
+        split_dataset(shuffled, contract, SPLIT),
+        strict=True,
+    ):
+        pd.testing.assert_frame_equal(ordered, reordered)
+        assert ordered["customer_id"].is_monotonic_increasing
 
 
 def test_split_dataset_supports_multiclass_targets() -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow.dataset as ds
 import pytest
 
+from ml_template.pipelines.model_engineering import nodes
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from ml_template.scoring import score
 from tests.conftest import TOY_PARAMS, toy_contract, toy_split
@@ -88,3 +92,27 @@ def test_multiclass_targets_train_with_one_logit_per_class() -> None:
     np.testing.assert_allclose(predictions[columns].sum(axis=1), 1.0, atol=1e-5)
     predicted = np.asarray(classes)[predictions[columns].to_numpy().argmax(axis=1)]
     assert (predicted == validation["label"]).mean() > 0.6
+
+
+def test_an_arrow_dataset_trains_as_its_pandas_frame_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Spark route's model input (Parquet files read through Arrow in chunks)."""
+    train, validation = toy_split(600, 0), toy_split(300, 1)
+    for name, frame in (("train", train), ("validation", validation)):
+        (tmp_path / name).mkdir()
+        for part, start in enumerate(range(0, len(frame), 250)):
+            rows = frame.iloc[start : start + 250]
+            rows.to_parquet(tmp_path / name / f"part-{part}.parquet", index=False)
+    monkeypatch.setattr(nodes, "CHUNK_ROWS", 128)  # several chunks per file
+
+    expected = _train(train, validation)
+    found = _train(*(ds.dataset(tmp_path / n) for n in ("train", "validation")))
+
+    for name, value in expected[2].items():  # the same preprocessing (float sums
+        if name in ("medians", "means", "stds"):  # in Arrow's order: last digits)
+            assert found[2][name] == pytest.approx(value, rel=1e-12)
+        else:
+            assert found[2][name] == value
+    for ours, theirs in zip(found[1], expected[1], strict=True):  # the same losses
+        assert ours["validation_loss"] == pytest.approx(theirs["validation_loss"])

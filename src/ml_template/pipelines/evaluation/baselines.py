@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ml_template.contract import Contract
+from ml_template.contract import Contract, frames
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import Preprocessor, encode_target, transform
 from ml_template.schema import DatasetSchema
@@ -24,6 +24,7 @@ BASELINES = ("majority", "logistic", "boosted_trees")
 _MAX_TREE_CATEGORIES = 255  # HistGradientBoosting's limit per categorical feature
 
 
+@frames.pandas_splits
 def predict_baselines(
     train_set: pd.DataFrame,
     test_set: pd.DataFrame,

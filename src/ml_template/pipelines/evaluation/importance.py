@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ml_template.contract import Contract
+from ml_template.contract import Contract, frames
 from ml_template.estimator import FittedClassifier
 from ml_template.model import TabularMLP
 from ml_template.pipelines.evaluation.params import EvaluationParams
@@ -21,6 +21,7 @@ from ml_template.preprocessing import encode_target
 from ml_template.scoring import temperature
 
 
+@frames.pandas_splits
 def permutation_importances(
     test_set: pd.DataFrame,
     model: TabularMLP,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ml_template.conformal import coverage, fit_sets, prediction_sets
-from ml_template.contract import Contract
+from ml_template.contract import Contract, frames
 from ml_template.estimator import FittedClassifier
 from ml_template.metrics import best_f1_threshold, classification_metrics
 from ml_template.model import TabularMLP
@@ -25,6 +25,7 @@ from ml_template.schema import DatasetSchema
 from ml_template.scoring import probability_columns, score, temperature
 
 
+@frames.pandas_splits
 def fit_calibration(
     validation_set: pd.DataFrame,
     model: TabularMLP,
@@ -69,6 +70,7 @@ def fit_calibration(
     }
 
 
+@frames.pandas_splits
 def fit_conformal(
     validation_set: pd.DataFrame,
     model: TabularMLP,
@@ -94,6 +96,7 @@ def fit_conformal(
     return fit_sets(classifier, validation_set, target, params.conformal)
 
 
+@frames.pandas_splits
 def predict_split(
     split: pd.DataFrame,
     model: TabularMLP,
@@ -124,6 +127,7 @@ def choose_threshold(
     return {"threshold": best_f1_threshold(target, probabilities[:, 1])}
 
 
+@frames.pandas_splits
 def evaluate_model(  # noqa: PLR0913, PLR0917
     test_set: pd.DataFrame,
     test_predictions: pd.DataFrame,
@@ -224,6 +228,7 @@ def oracle_probabilities(
     return np.column_stack([1.0 - values[:, 0], values]) if len(given) == 1 else values
 
 
+@frames.pandas_splits
 def challenge_champion(
     test_set: pd.DataFrame,
     evaluation_metrics: dict[str, Any],
@@ -280,6 +285,7 @@ def challenge_champion(
     }
 
 
+@frames.pandas_splits
 def build_drift_reference(
     train_set: pd.DataFrame,
     validation_predictions: pd.DataFrame,

@@ -9,11 +9,13 @@ categories never seen in training, so inference on new categories cannot fail.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import narwhals as nw
 import numpy as np
-import pandas as pd
+from narwhals.typing import IntoDataFrame
 
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 
@@ -49,54 +51,87 @@ class Preprocessor:
         return cls(**data)
 
 
-def fit_preprocessor(train: pd.DataFrame, schema: DatasetSchema) -> Preprocessor:
-    """Learn imputation, scaling and vocabularies from the training split only."""
-    numeric = train[schema.numeric_features].astype("float64")
-    medians = numeric.median().fillna(0.0)
-    filled = numeric.fillna(medians)
-    stds = filled.std(ddof=0).replace(0.0, 1.0).fillna(1.0)
+def fit_preprocessor(train: IntoDataFrame, schema: DatasetSchema) -> Preprocessor:
+    """Learn imputation, scaling and vocabularies from the training split only.
+
+    ``train`` is a pandas DataFrame or an Arrow table (the Spark route's model input);
+    both give the same statistics.
+    """
+    frame = nw.from_native(train, eager_only=True)
+    numeric = frame.select(nw.col(schema.numeric_features).cast(nw.Float64))
+    medians = [_or(numeric[c].quantile(0.5, "linear"), 0.0) for c in numeric.columns]
+    filled = numeric.with_columns(
+        nw.col(c).fill_null(m) for c, m in zip(numeric.columns, medians, strict=True)
+    )
+    stds = [_or(filled[c].std(ddof=0), 1.0) or 1.0 for c in filled.columns]
     return Preprocessor(
         numeric=list(schema.numeric_features),
-        medians=medians.tolist(),
-        means=filled.mean().tolist(),
-        stds=stds.tolist(),
-        indicators=[c for c in schema.numeric_features if numeric[c].isna().any()],
+        medians=medians,
+        means=[_or(filled[c].mean(), 0.0) for c in filled.columns],
+        stds=stds,
+        indicators=[c for c in numeric.columns if numeric[c].null_count() > 0],
         vocabularies={
-            column: sorted(train[column].dropna().unique().tolist())
+            column: sorted(frame[column].drop_nulls().unique().to_list())
             for column in schema.categorical
         },
     )
 
 
+def _or(value: Any, default: float) -> float:
+    """``value`` as a float, or ``default`` where a column had no value at all."""
+    return default if value is None or math.isnan(value) else float(value)
+
+
 def transform(
-    frame: pd.DataFrame, preprocessor: Preprocessor
+    frame: IntoDataFrame, preprocessor: Preprocessor
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Model inputs for ``frame``: a float32 numeric matrix and int64 category indices."""
-    numeric = frame[preprocessor.numeric].astype("float64")
-    indicators = numeric[preprocessor.indicators].isna().to_numpy(dtype="float32")
-    filled = numeric.fillna(
-        dict(zip(preprocessor.numeric, preprocessor.medians, strict=True))
+    """Model inputs for ``frame``: a float32 numeric matrix and int64 category indices.
+
+    ``frame`` is a pandas DataFrame (serving, evaluation) or an Arrow table or record
+    batch (training on the Spark route's model input).
+    """
+    data = nw.from_native(frame, eager_only=True)
+    numeric = data.select(nw.col(preprocessor.numeric).cast(nw.Float64))
+    indicators = _matrix(
+        numeric.select(nw.col(c).is_null() for c in preprocessor.indicators), len(data)
+    ).astype("float32")
+    filled = _matrix(
+        numeric.with_columns(
+            nw.col(c).fill_null(m)
+            for c, m in zip(preprocessor.numeric, preprocessor.medians, strict=True)
+        ),
+        len(data),
     )
-    scaled = (filled.to_numpy() - np.asarray(preprocessor.means)) / np.asarray(
-        preprocessor.stds
-    )
+    scaled = (filled - np.asarray(preprocessor.means)) / np.asarray(preprocessor.stds)
     categories = [
-        pd.Index(values).get_indexer(pd.Index(frame[column])).astype("int64") + 1
+        data[column]
+        .replace_strict(
+            values, range(1, len(values) + 1), default=0, return_dtype=nw.Int64
+        )
+        .to_numpy()
         for column, values in preprocessor.vocabularies.items()
     ]
     codes = (
-        np.stack(categories, axis=1)
+        np.stack(categories, axis=1).astype("int64")
         if categories
-        else np.zeros((len(frame), 0), "int64")
+        else np.zeros((len(data), 0), "int64")
     )
     return np.hstack([scaled.astype("float32"), indicators]), codes
 
 
-def encode_target(frame: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
+def _matrix(frame: nw.DataFrame[Any], rows: int) -> np.ndarray:
+    """``frame`` as a 2-D array of ``rows`` rows, also when it has no columns."""
+    return frame.to_numpy() if frame.columns else np.zeros((rows, 0))
+
+
+def encode_target(frame: IntoDataFrame, schema: DatasetSchema) -> np.ndarray:
     """Class indices of the target, in the order of ``schema.classes``."""
-    codes = pd.Index(schema.classes).get_indexer(pd.Index(frame[schema.target]))
+    target = nw.from_native(frame, eager_only=True)[schema.target]
+    codes = target.replace_strict(
+        schema.classes, range(len(schema.classes)), default=-1, return_dtype=nw.Int64
+    ).to_numpy()
     if (codes < 0).any():
-        unknown = frame.loc[codes < 0, schema.target].unique()[:5].tolist()
+        unknown = list(dict.fromkeys(target.filter(codes < 0).to_list()))[:5]
         raise ValueError(
             f"Target '{schema.target}' has values outside {schema.classes}: {unknown}"
         )

@@ -3,19 +3,28 @@
 Everything else the contract does to a frame is a Narwhals expression (one code path
 for pandas, PySpark and any backend Narwhals speaks). What is left differs per backend:
 row positions (Spark has no row order of its own), parsing dates without failing on a
-bad one, a row hash, and keeping a result computed once.
+bad one, a row hash, a seeded draw, and keeping a result computed once. Model-input
+splits are pandas DataFrames or, on the Spark route, lazy Arrow datasets
+(``datasets.spark.ArrowReadSparkDataset``): reading their columns, in chunks or whole,
+is here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import narwhals as nw
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
 from narwhals import Implementation
 
+Result = TypeVar("Result")
 POSITION = "__position__"
 _MICROSECONDS_A_DAY = 86_400_000_000
 
@@ -117,19 +126,60 @@ def with_row_ids(
     frame: nw.LazyFrame[Any], columns: list[str], name: str
 ) -> nw.LazyFrame[Any]:
     """Add a stable id per row in ``name``: 16 hex digits of a hash of ``columns``."""
-    native = frame.to_native()
-    if is_spark(frame):
-        F = _spark_functions()
-        values = [F.coalesce(F.col(c), F.lit("")) for c in columns]
-        digest = F.lower(F.lpad(F.hex(F.xxhash64(*values)), 16, "0"))
-        return nw.from_native(native.withColumn(name, digest))
-    return nw.from_native(native.assign(**{name: row_ids(native[columns])})).lazy()
+    return with_digest(frame, columns, name, length=16)
 
 
 def row_ids(text: pd.DataFrame) -> pd.Series:
     """A stable id per row of ``text``: a hash of its values (same row, same id)."""
-    hashes = pd.util.hash_pandas_object(text.fillna(""), index=False)
-    return hashes.map("{:016x}".format).astype("str")
+    return pd.Series(_md5(text, None, 16), index=text.index, dtype="str")
+
+
+def with_draw(
+    frame: nw.LazyFrame[Any], columns: list[str], seed: int, name: str
+) -> nw.LazyFrame[Any]:
+    """Add a seeded pseudo-random draw per row in ``name``: a hash of ``columns``."""
+    return with_digest(frame, columns, name, salt=str(seed))
+
+
+def with_digest(
+    frame: nw.LazyFrame[Any],
+    columns: list[str],
+    name: str,
+    salt: str | None = None,
+    length: int = 32,
+) -> nw.LazyFrame[Any]:
+    """Add in ``name`` the first ``length`` hex digits of the MD5 of each row's
+    ``columns`` as text, joined by ``|`` after ``salt`` (a missing value is empty).
+
+    MD5 is the same function in Python and in Spark, so a row gets the same digest on
+    every backend and in any row order.
+    """
+    native = frame.to_native()
+    if is_spark(frame):
+        F = _spark_functions()
+        parts = [F.coalesce(F.col(c).cast("string"), F.lit("")) for c in columns]
+        if salt is not None:
+            parts.insert(0, F.lit(salt))
+        digest = F.substring(F.md5(F.concat_ws("|", *parts)), 1, length)
+        return nw.from_native(native.withColumn(name, digest))
+    digests = _md5(native[columns], salt, length)
+    return nw.from_native(native.assign(**{name: digests})).lazy()
+
+
+def _md5(values: pd.DataFrame, salt: str | None, length: int) -> list[str]:
+    """:func:`with_digest` on pandas."""
+    columns = [values[c].astype("str").where(values[c].notna(), "") for c in values]
+    if salt is not None:
+        columns.insert(0, pd.Series(salt, index=values.index))
+    text = (
+        columns[0].str.cat(pd.concat(columns[1:], axis=1), sep="|")
+        if len(columns) > 1
+        else columns[0]
+    )
+    return [
+        hashlib.md5(row.encode(), usedforsecurity=False).hexdigest()[:length]
+        for row in text
+    ]
 
 
 def with_days_before(native: Any, snapshot: dt.datetime, ages: dict[str, str]) -> Any:
@@ -156,10 +206,60 @@ def row_count(native: Any) -> int:
 
 
 def to_pandas(native: Any) -> pd.DataFrame:
-    """``native`` as pandas: itself, or a Spark DataFrame collected through Arrow."""
+    """``native`` as pandas: itself, an Arrow dataset or table read whole, or a Spark
+    DataFrame collected through Arrow."""
     if isinstance(native, pd.DataFrame):
         return native
+    if isinstance(native, ds.Dataset):
+        native = native.to_table()
+    if isinstance(native, pa.Table):
+        return native.to_pandas()
     return nw.from_native(native).lazy().collect(backend="pandas").to_native()
+
+
+def pandas_splits(node: Callable[..., Result]) -> Callable[..., Result]:
+    """``node`` with every Arrow-dataset argument read whole into pandas.
+
+    For nodes that work on pandas (evaluation, like serving, scores pandas frames):
+    on the Spark route the model-input splits arrive as lazy Arrow datasets.
+    """
+
+    @functools.wraps(node)
+    def on_pandas(*args: Any, **kwargs: Any) -> Result:
+        return node(
+            *(_read_whole(a) for a in args),
+            **{name: _read_whole(value) for name, value in kwargs.items()},
+        )
+
+    return on_pandas
+
+
+def _read_whole(value: Any) -> Any:
+    return to_pandas(value) if isinstance(value, ds.Dataset) else value
+
+
+def read_columns(split: Any, columns: list[str]) -> Any:
+    """``columns`` of a model-input split: a pandas DataFrame's own, or an Arrow
+    dataset's read into an Arrow table (only these columns are read)."""
+    if isinstance(split, ds.Dataset):
+        return split.to_table(columns=columns)
+    return split[columns]
+
+
+def chunks(split: Any, columns: list[str], rows: int) -> Iterator[Any]:
+    """``columns`` of a model-input split in chunks of at most ``rows`` rows: an
+    Arrow dataset is streamed from its files, a pandas DataFrame is sliced."""
+    if isinstance(split, ds.Dataset):
+        for batch in split.to_batches(columns=columns, batch_size=rows):
+            yield pa.Table.from_batches([batch])
+        return
+    for start in range(0, len(split), rows):
+        yield split[columns].iloc[start : start + rows]
+
+
+def count_rows(split: Any) -> int:
+    """The number of rows of a model-input split (an Arrow dataset reads metadata)."""
+    return split.count_rows() if isinstance(split, ds.Dataset) else len(split)
 
 
 def computed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:

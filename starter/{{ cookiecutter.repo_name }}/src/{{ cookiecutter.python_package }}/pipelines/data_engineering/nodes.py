@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
+import narwhals as nw
 import pandas as pd
 from narwhals.typing import IntoFrame
 from pydantic import BaseModel, ConfigDict, Field
-from sklearn.model_selection import train_test_split
 
 from {{ cookiecutter.python_package }}.contract import Contract, clean, frames
 
 Frame = TypeVar("Frame", bound=IntoFrame)
+_DRAW, _SHARE = "__draw__", "__share__"
 
 
 class SplitParams(BaseModel):
@@ -64,30 +65,48 @@ def engineer_features(primary: Frame, contract: Contract) -> Frame:
 
 
 def split_dataset(
-    features: IntoFrame, contract: Contract, split: SplitParams
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    features: Frame, contract: Contract, split: SplitParams
+) -> tuple[Frame, Frame, Frame]:
     """Split into train, validation and test sets, stratified on the target.
 
+    Each row draws a seeded hash of its ids (:func:`frames.with_draw`) and is ranked
+    by it within its class; the first ``1 - validation - test`` of each class train,
+    the next ``validation`` validate and the rest test. The split depends on the ids
+    and the seed only, never on row order or backend, so pandas and Spark give the
+    same sets, and Spark splits without collecting the table.
+
     Args:
-        features: The feature table (pandas, or PySpark: collected to pandas).
-        contract: The data contract (gives the target column).
+        features: The feature table (pandas or PySpark).
+        contract: The data contract (gives the ids and the target).
         split: Fractions and seed.
 
     Returns:
-        The train, validation and test sets, each in the feature table's order.
+        The train, validation and test sets, each sorted by its ids, of the input's
+        kind.
     """
-    features = frames.to_pandas(features)
-    target = contract.target
-    holdout = split.validation_fraction + split.test_fraction
-    train, rest = train_test_split(
-        features, test_size=holdout, stratify=features[target], random_state=split.seed
+    table = contract.table
+    drawn = frames.with_draw(
+        nw.from_native(cast("Any", features)).lazy(), table.ids, split.seed, _DRAW
     )
-    validation, test = train_test_split(
-        rest,
-        test_size=split.test_fraction / holdout,
-        stratify=rest[target],
-        random_state=split.seed,
+    share = (nw.col(_DRAW).rank("ordinal").over(table.target) - 1) / nw.len().over(
+        table.target
+    )
+    ranked = frames.computed(drawn.with_columns(share.alias(_SHARE)))
+    train_end = 1 - split.validation_fraction - split.test_fraction
+    validation_end = 1 - split.test_fraction
+    parts = (
+        nw.col(_SHARE) < train_end,
+        (nw.col(_SHARE) >= train_end) & (nw.col(_SHARE) < validation_end),
+        nw.col(_SHARE) >= validation_end,
     )
     return tuple(
-        part.sort_index().reset_index(drop=True) for part in (train, validation, test)
+        _native(ranked.filter(part).drop(_DRAW, _SHARE).sort(table.ids), features)
+        for part in parts
     )
+
+
+def _native(frame: nw.LazyFrame[Any], like: Any) -> Any:
+    """``frame`` as the kind of frame ``like`` is: pandas (re-indexed) or Spark."""
+    if isinstance(like, pd.DataFrame):
+        return frame.collect().to_native().reset_index(drop=True)
+    return frame.to_native()

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.python_package }}.contract import Contract
+from {{ cookiecutter.python_package }}.contract import Contract, frames
 from {{ cookiecutter.python_package }}.estimator import FittedClassifier
 from {{ cookiecutter.python_package }}.model import TabularMLP
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
@@ -21,6 +21,7 @@ from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.scoring import temperature
 
 
+@frames.pandas_splits
 def permutation_importances(
     test_set: pd.DataFrame,
     model: TabularMLP,

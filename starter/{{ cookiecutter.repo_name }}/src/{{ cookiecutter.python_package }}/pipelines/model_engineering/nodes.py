@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, TypeAlias
 
 import pandas as pd
+import pyarrow.dataset as ds
 import torch
 
-from {{ cookiecutter.python_package }}.contract import Contract
+from {{ cookiecutter.python_package }}.contract import Contract, frames
 from {{ cookiecutter.python_package }}.model import TabularMLP
 from {{ cookiecutter.python_package }}.preprocessing import (
     Preprocessor,
@@ -21,22 +23,31 @@ from {{ cookiecutter.python_package }}.training import (
     ModelEngineeringParams,
     build_and_fit,
     resolve_device,
-    to_batches,
     with_values,
 )
 
+logger = logging.getLogger(__name__)
 
-def fit_preprocessing(train_set: pd.DataFrame, contract: Contract) -> dict[str, Any]:
+#: A model-input split: pandas, or on the Spark route a lazy Arrow dataset.
+Split: TypeAlias = pd.DataFrame | ds.Dataset
+#: Rows read and transformed at a time when a split becomes tensors.
+CHUNK_ROWS = 500_000
+
+
+def fit_preprocessing(train_set: Split, contract: Contract) -> dict[str, Any]:
     """Learn imputation, scaling and category vocabularies from the training split.
 
     Args:
-        train_set: The training split.
+        train_set: The training split (pandas, or the Spark route's Arrow dataset, of
+            which only the feature columns are read).
         contract: The data contract (the columns' roles).
 
     Returns:
         The fitted preprocessing as a JSON-able dict.
     """
-    return fit_preprocessor(train_set, contract.table).to_dict()
+    table = contract.table
+    features = [*table.numeric_features, *table.categorical]
+    return fit_preprocessor(frames.read_columns(train_set, features), table).to_dict()
 
 
 def choose_hyperparameters(
@@ -58,8 +69,8 @@ def choose_hyperparameters(
 
 
 def train_model(
-    train_set: pd.DataFrame,
-    validation_set: pd.DataFrame,
+    train_set: Split,
+    validation_set: Split,
     preprocessing: dict[str, Any],
     contract: Contract,
     hyperparameters: dict[str, Any] | ModelEngineeringParams,
@@ -71,7 +82,8 @@ def train_model(
     is present.
 
     Args:
-        train_set: The training split.
+        train_set: The training split (pandas, or the Spark route's Arrow dataset,
+            streamed into tensors in chunks).
         validation_set: The validation split, for early stopping.
         preprocessing: The fitted preprocessing.
         contract: The data contract.
@@ -108,10 +120,27 @@ def _validated(
 
 
 def split_batches(
-    frame: pd.DataFrame, preprocessor: Preprocessor, schema: DatasetSchema, device: str
+    split: Split, preprocessor: Preprocessor, schema: DatasetSchema, device: str
 ) -> Batches:
-    """A split's model inputs and target as tensors on ``device``."""
-    numeric, categorical = transform(frame, preprocessor)
-    return to_batches(
-        numeric, categorical, encode_target(frame, schema), schema.is_binary, device
-    )
+    """A split's model inputs and target as tensors on ``device``.
+
+    The split is read and transformed ``CHUNK_ROWS`` rows at a time into tensors
+    allocated once, so memory holds the tensors and one chunk, never a whole table
+    besides them.
+    """
+    rows = frames.count_rows(split)
+    numeric = torch.empty((rows, preprocessor.n_numeric_inputs), dtype=torch.float32)
+    categorical = torch.empty((rows, len(preprocessor.vocabularies)), dtype=torch.int64)
+    target = torch.empty(rows, dtype=torch.float32 if schema.is_binary else torch.int64)
+    columns = [*preprocessor.numeric, *preprocessor.vocabularies, schema.target]
+    start = 0
+    for chunk in frames.chunks(split, columns, CHUNK_ROWS):
+        inputs, codes = transform(chunk, preprocessor)
+        end = start + len(inputs)
+        numeric[start:end] = torch.from_numpy(inputs)
+        categorical[start:end] = torch.from_numpy(codes)
+        target[start:end] = torch.from_numpy(encode_target(chunk, schema))
+        start = end
+        if rows > CHUNK_ROWS:
+            logger.info("Read %s of %s rows into tensors", f"{end:,}", f"{rows:,}")
+    return Batches(numeric.to(device), categorical.to(device), target.to(device))

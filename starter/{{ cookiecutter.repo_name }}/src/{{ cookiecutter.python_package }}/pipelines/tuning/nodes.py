@@ -9,15 +9,14 @@ import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-import pandas as pd
 import torch
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from {{ cookiecutter.python_package }}.contract import Contract
+from {{ cookiecutter.python_package }}.contract import Contract, frames
 
 if TYPE_CHECKING:
     import optuna
-from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import split_batches
+from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import Split, split_batches
 from {{ cookiecutter.python_package }}.preprocessing import fit_preprocessor
 from {{ cookiecutter.python_package }}.training import (
     ModelEngineeringParams,
@@ -74,8 +73,8 @@ class TuningParams(BaseModel):
 
 
 def tune_hyperparameters(
-    train_set: pd.DataFrame,
-    validation_set: pd.DataFrame,
+    train_set: Split,
+    validation_set: Split,
     contract: Contract,
     model_engineering: ModelEngineeringParams,
     tuning: TuningParams,
@@ -94,7 +93,8 @@ def tune_hyperparameters(
     import optuna  # noqa: PLC0415  (imported here: every run loads the pipelines)
 
     table = contract.table
-    preprocessor = fit_preprocessor(train_set, table)
+    features = [*table.numeric_features, *table.categorical]
+    preprocessor = fit_preprocessor(frames.read_columns(train_set, features), table)
     torch.set_num_threads(model_engineering.training.num_threads)
     device = resolve_device(model_engineering.training.device)
     train = split_batches(train_set, preprocessor, table, device)
