@@ -22,20 +22,25 @@ def restore_tracking_uri() -> object:
     mlflow.set_tracking_uri(before)
 
 
+def _store(path: Path) -> str:
+    """Point MLflow at a new SQLite store; its experiment's id (the active one is left)."""
+    mlflow.set_tracking_uri(f"sqlite:///{path}")
+    return mlflow.MlflowClient().create_experiment("hooks")
+
+
 @pytest.mark.usefixtures("restore_tracking_uri")
 def test_a_model_logged_earlier_in_the_process_elsewhere_is_not_this_runs(
     tmp_path: Path,
 ) -> None:
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'first.db'}")
-    with mlflow.start_run():
+    with mlflow.start_run(experiment_id=_store(tmp_path / "first.db")):
         mlflow.pyfunc.log_model(name="model", python_model=_Echo())
 
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'second.db'}")
-    with mlflow.start_run() as without_model:
+    experiment = _store(tmp_path / "second.db")
+    with mlflow.start_run(experiment_id=experiment) as without_model:
         pass
     assert _logged_model_uri(without_model.info.run_id) is None
 
-    with mlflow.start_run() as with_model:
+    with mlflow.start_run(experiment_id=experiment) as with_model:
         logged = mlflow.pyfunc.log_model(name="model", python_model=_Echo())
     assert _logged_model_uri(with_model.info.run_id) == logged.model_uri
     assert _logged_model_uri(None) is None
