@@ -1,4 +1,4 @@
-"""Section 8: data engineering and training on Spark at 1 and 10 million customers,
+"""Section 7 of `make bench`: data engineering and training on Spark at 1 and 10 million customers,
 against the pandas route at 1 million.
 
 Each measurement is one `kedro run --pipelines data_engineering,model_engineering`
