@@ -253,8 +253,9 @@ def chunks(split: Any, columns: list[str], rows: int) -> Iterator[Any]:
         for batch in split.to_batches(columns=columns, batch_size=rows):
             yield pa.Table.from_batches([batch])
         return
-    for start in range(0, len(split), rows):
-        yield split[columns].iloc[start : start + rows]
+    selected = split[columns]
+    for start in range(0, len(selected), rows):
+        yield selected.iloc[start : start + rows]
 
 
 def count_rows(split: Any) -> int:
