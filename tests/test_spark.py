@@ -86,6 +86,17 @@ def _sorted(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 @pytest.mark.slow
+def test_spark_run_leaves_no_frame_cached(routes: tuple[Any, Any]) -> None:
+    from pyspark.sql import SparkSession  # noqa: PLC0415 (the spark extra)
+
+    session = SparkSession.getActiveSession()
+
+    # The gates and the contract cache frames; each is dropped once its node is done.
+    assert session is not None
+    assert session._jsparkSession.sharedState().cacheManager().isEmpty()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("table", sorted(TABLES))
 def test_spark_writes_the_same_rows_and_values(
     routes: tuple[Any, Any], table: str, contract: Contract

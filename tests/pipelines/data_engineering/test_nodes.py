@@ -3,11 +3,12 @@ fixture's contract (the churn example)."""
 
 from __future__ import annotations
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 import pytest
 
-from ml_template.contract import QUARANTINE_REASON, Contract
+from ml_template.contract import QUARANTINE_REASON, Contract, frames
 from ml_template.pipelines.data_engineering.nodes import (
     SplitParams,
     engineer_features,
@@ -230,6 +231,27 @@ def test_split_dataset_is_stratified_disjoint_and_complete(contract: Contract) -
     overall = (features["churned"] == "yes").mean()
     for part in (train, validation, test):
         assert (part["churned"] == "yes").mean() == pytest.approx(overall, abs=0.01)
+
+
+def test_split_dataset_orders_each_class_by_its_draw_across_buckets(
+    contract: Contract,
+) -> None:
+    features = _features(3000, 0.25)  # ~11 rows per bucket and class
+    draws = frames.with_draw(
+        nw.from_native(features).lazy(), ["customer_id"], SPLIT.seed, "draw"
+    )
+    draw = draws.collect().to_native().set_index("customer_id")["draw"]
+
+    parts = split_dataset(features, contract, SPLIT)
+
+    for label in ("no", "yes"):
+        train, validation, test = (
+            draw[part.loc[part["churned"] == label, "customer_id"]] for part in parts
+        )
+        assert train.max() < validation.min() <= validation.max() < test.min()
+        assert len(train) == int(
+            np.ceil(0.7 * (len(train) + len(validation) + len(test)))
+        )
 
 
 def test_split_dataset_is_deterministic_and_seeded(contract: Contract) -> None:

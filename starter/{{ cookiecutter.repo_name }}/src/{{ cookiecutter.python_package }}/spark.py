@@ -19,6 +19,7 @@ from typing import Any
 from kedro.config import MissingConfigException
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
+from kedro.pipeline import Node
 
 from {{ cookiecutter.python_package }}.user_errors import UserError
 
@@ -33,17 +34,35 @@ class SparkSetupError(UserError, RuntimeError):
 
 
 class SparkHooks:
-    """Start the SparkSession when the run's environment configures one."""
+    """Start the SparkSession when the run's environment configures one, and free
+    each node's cached frames once its outputs are saved."""
+
+    def __init__(self) -> None:
+        self._session: Any = None
+        self._node: Node | None = None
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
         """Build the session from ``spark.yml``; do nothing where there is none."""
+        self._session, self._node = None, None
         try:
             settings = context.config_loader["spark"]
         except MissingConfigException:
             return
         if settings:
-            start_session(settings, app_name=context.project_path.name)
+            self._session = start_session(settings, app_name=context.project_path.name)
+
+    @hook_impl
+    def before_dataset_loaded(self, node: Node) -> None:
+        """Drop the frames cached for the previous node (the gates' and the contract's).
+
+        Kedro saves a node's outputs before the next node loads its inputs, and every
+        Spark dataset loads from its files: a frame cached for an earlier node only
+        holds the memory the next one needs.
+        """
+        if self._session is not None and node is not self._node:
+            self._node = node
+            self._session.catalog.clearCache()
 
 
 def start_session(settings: dict[str, Any], app_name: str) -> Any:

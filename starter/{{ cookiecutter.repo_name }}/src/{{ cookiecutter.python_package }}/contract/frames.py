@@ -263,6 +263,16 @@ def count_rows(split: Any) -> int:
     return split.count_rows() if isinstance(split, ds.Dataset) else len(split)
 
 
+def clustered(frame: nw.LazyFrame[Any], columns: list[str]) -> nw.LazyFrame[Any]:
+    """``frame`` with equal ``columns`` in one partition (Spark); pandas as it is.
+
+    Every window partitioned by these columns, or by more, then needs no shuffle.
+    """
+    if is_spark(frame):
+        return nw.from_native(frame.to_native().repartition(*columns))
+    return frame
+
+
 def computed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """``frame`` computed once for the several questions asked of it (Spark caches)."""
     if is_spark(frame):
