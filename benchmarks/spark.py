@@ -160,7 +160,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[BASE, 10 * BASE])
     arguments = parser.parse_args()
     results = measure(arguments.workdir, arguments.sizes)
-    print(table("8. Spark route (data engineering + training)", *report(results)))
+    print(table("7. Spark route (data engineering + training)", *report(results)))
     out = Path(__file__).resolve().parent / "results" / "spark.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Written {out}")
