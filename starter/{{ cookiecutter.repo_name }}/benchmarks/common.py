@@ -123,11 +123,16 @@ def _rss(pid: int) -> int:
 
 
 def kedro(cwd: Path, *arguments: str, tree: bool = False) -> Measured:
-    """``kedro <arguments>`` in ``cwd`` with timestamped logs (see logging.yml)."""
+    """``kedro <arguments>`` in ``cwd`` with timestamped logs (see logging.yml).
+
+    ``cwd``'s own ``src`` comes first on the path: the package's ``kedro.init`` entry
+    point imports it before Kedro adds ``src``, which would otherwise run the
+    installed (editable) checkout instead of the copy being measured.
+    """
     return run_child(
         [sys.executable, "-m", "kedro", *arguments],
         cwd,
-        env={"KEDRO_LOGGING_CONFIG": str(LOGGING)},
+        env={"KEDRO_LOGGING_CONFIG": str(LOGGING), "PYTHONPATH": str(cwd / "src")},
         tree=tree,
     )
 
