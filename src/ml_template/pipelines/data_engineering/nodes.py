@@ -16,6 +16,7 @@ from ml_template.contract import Contract, clean, frames
 Frame = TypeVar("Frame", bound=IntoFrame)
 _DRAW, _SHARE = "__draw__", "__share__"
 _BUCKET, _BEFORE, _SIZE = "__bucket__", "__before__", "__size__"
+_CLASS_SIZE = "__class_size__"
 _BUCKET_DIGITS = 2  # 256 buckets of the draw per class
 
 
@@ -120,14 +121,14 @@ def _with_share(drawn: nw.LazyFrame[Any], target: str) -> nw.LazyFrame[Any]:
         (nw.col(_SIZE).cum_sum().over(target, order_by=_BUCKET) - nw.col(_SIZE)).alias(
             _BEFORE
         ),
-        nw.col(_SIZE).sum().over(target).alias(_SIZE),
+        nw.col(_SIZE).sum().over(target).alias(_CLASS_SIZE),
     )
     rank = nw.col(_DRAW).rank("ordinal").over(target, _BUCKET)
-    share = (nw.col(_BEFORE) + rank - 1) / nw.col(_SIZE)
+    share = (nw.col(_BEFORE) + rank - 1) / nw.col(_CLASS_SIZE)
     return (
         drawn.join(offsets, on=[target, _BUCKET])
         .with_columns(share.alias(_SHARE))
-        .drop(_BUCKET, _BEFORE, _SIZE)
+        .drop(_BUCKET, _BEFORE, _CLASS_SIZE)
     )
 
 
