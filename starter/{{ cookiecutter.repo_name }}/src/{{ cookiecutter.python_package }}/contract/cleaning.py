@@ -358,7 +358,7 @@ def _from_text(text: nw.Expr, column: Column) -> nw.Expr:
         )
     if column.type == "category":
         canonical = column.canonical
-        return (
+        spelled = (
             text.str.to_lowercase()
             .str.replace_all(r"[\s_\-]+", "-")
             .replace_strict(
@@ -368,6 +368,10 @@ def _from_text(text: nw.Expr, column: Column) -> nw.Expr:
                 return_dtype=nw.String,
             )
         )
+        # A value written as declared is itself (values are unique once normalised);
+        # Spark then normalises only the other spellings.
+        declared = [str(value) for value in canonical.values()]
+        return nw.when(text.is_in(declared)).then(text).otherwise(spelled)
     return text
 
 
