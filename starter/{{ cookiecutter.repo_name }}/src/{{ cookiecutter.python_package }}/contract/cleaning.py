@@ -370,7 +370,7 @@ def _from_text(text: nw.Expr, column: Column) -> nw.Expr:
         )
         # A value written as declared is itself (values are unique once normalised);
         # Spark then normalises only the other spellings.
-        declared = [str(value) for value in canonical.values()]
+        declared = list(canonical.values())
         return nw.when(text.is_in(declared)).then(text).otherwise(spelled)
     return text
 
