@@ -40,7 +40,7 @@ install: $(STAMP)  ## Create .venv and install the project with its dev extras
 run: $(STAMP)  ## Run the default pipeline on the bundled data (extra flags: ARGS="...")
 	$(BIN)/kedro run $(ARGS)
 
-run-spark: $(SPARK_STAMP)  ## The default pipeline with data engineering on PySpark (Java 17+; SPARK_MASTER=... for a cluster)
+run-spark: $(SPARK_STAMP)  ## The default pipeline with data engineering on PySpark (Java 17+; SPARK_MASTER=... for a cluster, SPARK_DRIVER_MEMORY=8g for more data)
 	$(BIN)/kedro run --env spark $(ARGS)
 
 dag: $(STAMP)  ## Airflow DAGs of the training and inference pipelines in airflow_dags/ (ENV=spark: the Spark route; conf/base/airflow.yml)

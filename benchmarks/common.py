@@ -122,17 +122,24 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def kedro(cwd: Path, *arguments: str, tree: bool = False) -> Measured:
+def kedro(
+    cwd: Path, *arguments: str, tree: bool = False, env: dict[str, str] | None = None
+) -> Measured:
     """``kedro <arguments>`` in ``cwd`` with timestamped logs (see logging.yml).
 
     ``cwd``'s own ``src`` comes first on the path: the package's ``kedro.init`` entry
     point imports it before Kedro adds ``src``, which would otherwise run the
-    installed (editable) checkout instead of the copy being measured.
+    installed (editable) checkout instead of the copy being measured. ``env`` adds
+    variables (``SPARK_DRIVER_MEMORY``...).
     """
     return run_child(
         [sys.executable, "-m", "kedro", *arguments],
         cwd,
-        env={"KEDRO_LOGGING_CONFIG": str(LOGGING), "PYTHONPATH": str(cwd / "src")},
+        env={
+            "KEDRO_LOGGING_CONFIG": str(LOGGING),
+            "PYTHONPATH": str(cwd / "src"),
+            **(env or {}),
+        },
         tree=tree,
     )
 
