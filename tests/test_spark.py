@@ -20,10 +20,24 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 import pytest
+from kedro.io import DataCatalog
+from omegaconf import OmegaConf
 
 from ml_template.contract import Contract, frames
-from ml_template.spark import SparkSetupError, check_java, java_version
-from tests.conftest import NOT_COPIED, run_session
+from ml_template.spark import (
+    SparkSetupError,
+    check_java,
+    check_raw_inputs,
+    java_version,
+    raw_paths,
+)
+from tests.conftest import (
+    NOT_COPIED,
+    PROJECT_ROOT,
+    lay_fixture,
+    load_config,
+    run_session,
+)
 
 SOURCES = ("customers", "usage", "tickets")
 SPLITS = ("train", "validation", "test")
@@ -201,6 +215,63 @@ def test_row_digests_are_the_same_on_both_backends(routes: tuple[Any, Any]) -> N
 
     assert digests(spark.createDataFrame(values, "a string, b string")) == digests(rows)
     assert len({row[1] for row in digests(rows)}) == 4
+
+
+@pytest.mark.slow
+def test_a_source_spark_does_not_read_stops_the_run_before_it_starts(
+    project_copy: Path,
+) -> None:
+    _spark_or_skip()
+    sources = project_copy / "conf" / "spark" / "catalog_sources.yml"
+    entries = OmegaConf.load(sources)
+    del entries["tickets_raw"]  # a source added to base's catalog only
+    OmegaConf.save(entries, sources)
+    data_before = sorted((project_copy / "data").rglob("*"))
+
+    with pytest.raises(
+        SparkSetupError,
+        match=r"no Spark entry for tickets_raw: add one .*conf/spark/catalog_sources",
+    ):
+        run_session(project_copy, env="spark", pipeline_names=["data_engineering"])
+    assert sorted((project_copy / "data").rglob("*")) == data_before
+
+
+def test_spark_reading_another_file_than_pandas_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _spark_or_skip()
+    from kedro_datasets.spark import SparkDataset  # noqa: PLC0415 (the spark extra)
+
+    conf = tmp_path / "conf"
+    shutil.copytree(PROJECT_ROOT / "conf", conf)
+    lay_fixture(conf)
+    base = conf / "base" / "catalog_sources.yml"
+    newer = "data/01_raw/customers_2026_12.csv"  # changed in base's catalog only
+    base.write_text(base.read_text().replace("data/01_raw/customers.csv", newer, 1))
+
+    paths = raw_paths(load_config(conf, env="spark"))
+    assert paths["customers_raw"] == ("data/01_raw/customers.csv", newer)
+    assert paths["usage_raw"] == ("data/01_raw/usage.parquet",) * 2
+    assert "inference.customers_raw" not in paths  # scored rows stay on pandas
+    catalog = DataCatalog(
+        {
+            name: SparkDataset(filepath=here, file_format="csv")
+            for name, (here, _) in paths.items()
+        }
+    )
+    with caplog.at_level("WARNING", logger="ml_template.spark"):
+        check_raw_inputs(
+            ["customers_raw", "params:contract", "usage_raw"], catalog, paths
+        )
+    assert (
+        f"customers_raw: Spark reads data/01_raw/customers.csv, the pandas route {newer}"
+    ) in caplog.text
+    assert "usage_raw" not in caplog.text
+
+    caplog.clear()  # on a cluster Spark reads other paths by design
+    on_cluster = {"customers_raw": ("s3a://bucket/customers.csv", newer)}
+    check_raw_inputs(["customers_raw"], catalog, on_cluster)
+    assert caplog.text == ""
 
 
 def test_java_versions_are_read_from_both_numbering_schemes(tmp_path: Path) -> None:

@@ -129,6 +129,18 @@ def test_a_new_file_replaces_the_example_which_moves_to_its_own_environment(
         "sep": ";",
     }
     assert entry["validator"]["options"] == {"suite": "penguins_raw"}
+    # The Spark route reads the same file with Spark's names for the same options.
+    spark = _load(conf, "catalog_sources.yml", env="spark")
+    assert list(spark) == ["penguins_raw"]
+    assert spark["penguins_raw"]["filepath"] == str(source)
+    assert spark["penguins_raw"]["file_format"] == "csv"
+    assert spark["penguins_raw"]["load_args"] == {
+        "header": True,
+        "inferSchema": False,
+        "sep": ";",
+        "encoding": "latin-1",
+    }
+    assert spark["penguins_raw"]["validator"] == entry["validator"]
     example = _load(conf, "contract.yml", env="example")["contract"]
     assert list(example["sources"]) == ["customers", "usage", "tickets"]
     assert _load(conf, "globals.yml", env="example")["data_dir"] == "data/example"
@@ -162,6 +174,9 @@ def test_an_event_file_is_added_with_its_join(conf: Path, tmp_path: Path) -> Non
         "avg_minutes": ("minutes", "mean"),
     }
     assert "visits_raw" in _load(conf, "catalog_sources.yml")
+    spark = _load(conf, "catalog_sources.yml", env="spark")
+    assert {"customers_raw", "visits_raw"} <= set(spark)
+    assert spark["visits_raw"]["load_args"] == {"header": True, "inferSchema": False}
 
 
 def test_a_missing_target_says_which_columns_there_are(

@@ -7,8 +7,10 @@ Without ``--join-by`` the file becomes the entity source of a new contract: the 
 ``contract.yml``, ``catalog_sources.yml``, ``globals.yml``, ``expectations/`` and
 ``parameters_model_card.yml`` of ``conf/base`` move to ``conf/example`` (still
 runnable: ``kedro run --env example``) and new ones are written. With ``--join-by`` the file is added as an event source of
-the current contract, joined on those columns. Either way, read the draft, settle
-every ``# CHECK`` line, then ``make run``.
+the current contract, joined on those columns. Where the project has a ``spark``
+environment, the same file's Spark entry goes to ``conf/spark/catalog_sources.yml``
+(replacing the example's entries, or added). Either way, read the draft, settle every
+``# CHECK`` line, then ``make run``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ _USER_FILES = (
     "parameters_model_card.yml",
 )
 _SNIFFED_BYTES = 65536
+# pandas' CSV options that Spark's CSV reader spells differently
+_SPARK_CSV_OPTIONS = {"sep": "sep", "quotechar": "quote", "encoding": "encoding"}
 
 
 def read_raw(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -72,6 +76,8 @@ def catalog_entry(
 ) -> str:
     """A ``<name>_raw`` catalog entry with its gate."""
     lines = [f"{prefix}{name}_raw:", f"  type: {entry['type']}", f"  filepath: {path}"]
+    if "file_format" in entry:
+        lines.append(f"  file_format: {entry['file_format']}")
     if "load_args" in entry:
         args = ", ".join(f"{k}: {_flow(v)}" for k, v in entry["load_args"].items())
         lines.append(f"  load_args: {flow_mapping(args)}")
@@ -85,6 +91,22 @@ def catalog_entry(
     )
     lines.append("  metadata: {kedro-viz: {layer: raw}}")
     return "\n".join(lines) + "\n"
+
+
+def spark_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """The Spark reading of the file a pandas ``entry`` reads: CSV as text, Parquet."""
+    if entry["type"] == "pandas.ParquetDataset":
+        return {"type": "spark.SparkDataset", "file_format": "parquet"}
+    options = {
+        spark: entry["load_args"][pandas]
+        for pandas, spark in _SPARK_CSV_OPTIONS.items()
+        if pandas in entry["load_args"]
+    }
+    return {
+        "type": "spark.SparkDataset",
+        "file_format": "csv",
+        "load_args": {"header": True, "inferSchema": False, **options},
+    }
 
 
 def _flow(value: Any) -> str:
@@ -134,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         _append(conf, name, block, catalog_entry(name, source, entry))
     else:
         _replace(conf, name, block, catalog_entry(name, source, entry))
+    spark = Path(args.conf) / "spark"
+    if spark.is_dir():
+        _write_spark(spark, catalog_entry(name, source, spark_entry(entry)), join_by)
     checks = sum(len(c.checks) for c in columns)
     _say(
         f"Drafted sources.{name} in {conf / 'contract.yml'} ({len(columns)} columns, "
@@ -209,6 +234,21 @@ def _append(conf: Path, name: str, block: str, entry: str) -> None:
     (conf / "contract.yml").write_text(contract.rstrip("\n") + "\n\n" + block)
     with (conf / "catalog_sources.yml").open("a") as catalog:
         catalog.write("\n" + entry)
+
+
+def _write_spark(spark: Path, entry: str, join_by: list[str] | None) -> None:
+    """The Spark reading of the new file: replaces the example's, or is added."""
+    sources = spark / "catalog_sources.yml"
+    if join_by and sources.exists():
+        with sources.open("a") as catalog:
+            catalog.write("\n" + entry)
+    else:
+        sources.write_text(
+            "# Your raw data as Spark reads it (`kedro run --env spark`): the same files\n"
+            "# as conf/base/catalog_sources.yml, one entry per source of the contract.\n"
+            + entry
+        )
+    _say(f"The Spark route's entry (--env spark) is in {sources}.")
 
 
 def _say(message: str, file: Any = None) -> None:
