@@ -4,7 +4,7 @@ them as JSON (benchmarks/results/latest.json). Never part of the test suite.
     python -m benchmarks.run_all [--quick] [--workdir DIR]
 
 --quick (a few minutes) checks the machinery on small data (results/quick.json,
-git-ignored); the full run (about 23 minutes on 2 cores, plus about 50 for the Spark
+git-ignored); the full run (about 23 minutes on 2 cores, plus about 30 for the Spark
 route when PySpark and Java 17 are present) measures 10k, 15k (the bundled size), 100k
 and 1M customers, and the Spark route at 1M and 10M. The work directory keeps the
 generated raw data, so a second run skips data generation.
