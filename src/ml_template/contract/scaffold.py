@@ -44,7 +44,7 @@ _USER_FILES = (
     "parameters_model_card.yml",
 )
 _SNIFFED_BYTES = 65536
-# pandas' CSV options that Spark's CSV reader spells differently
+# pandas' CSV options the scaffold sets, by the name Spark's CSV reader gives them
 _SPARK_CSV_OPTIONS = {"sep": "sep", "quotechar": "quote", "encoding": "encoding"}
 
 
@@ -157,12 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _replace(conf, name, block, catalog_entry(name, source, entry))
     spark = Path(args.conf) / "spark"
+    also = ""
     if spark.is_dir():
-        _write_spark(spark, catalog_entry(name, source, spark_entry(entry)), join_by)
+        written = _write_spark(
+            spark, catalog_entry(name, source, spark_entry(entry)), join_by
+        )
+        also = f" (for --env spark: {written})"
     checks = sum(len(c.checks) for c in columns)
     _say(
         f"Drafted sources.{name} in {conf / 'contract.yml'} ({len(columns)} columns, "
-        f"{checks} to CHECK) and {name}_raw in {conf / 'catalog_sources.yml'}.\n"
+        f"{checks} to CHECK) and {name}_raw in {conf / 'catalog_sources.yml'}{also}.\n"
         "Read the draft, settle each # CHECK, then `make run`."
     )
     return 0
@@ -236,7 +240,7 @@ def _append(conf: Path, name: str, block: str, entry: str) -> None:
         catalog.write("\n" + entry)
 
 
-def _write_spark(spark: Path, entry: str, join_by: list[str] | None) -> None:
+def _write_spark(spark: Path, entry: str, join_by: list[str] | None) -> Path:
     """The Spark reading of the new file: replaces the example's, or is added."""
     sources = spark / "catalog_sources.yml"
     if join_by and sources.exists():
@@ -248,7 +252,7 @@ def _write_spark(spark: Path, entry: str, join_by: list[str] | None) -> None:
             "# as conf/base/catalog_sources.yml, one entry per source of the contract.\n"
             + entry
         )
-    _say(f"The Spark route's entry (--env spark) is in {sources}.")
+    return sources
 
 
 def _say(message: str, file: Any = None) -> None:
