@@ -103,7 +103,7 @@ def _load(conf: Path, name: str, env: str = "base") -> dict:
 
 
 def test_a_new_file_replaces_the_example_which_moves_to_its_own_environment(
-    conf: Path, tmp_path: Path
+    conf: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "penguins raw.csv"
     source.write_bytes(
@@ -141,6 +141,9 @@ def test_a_new_file_replaces_the_example_which_moves_to_its_own_environment(
         "encoding": "latin-1",
     }
     assert spark["penguins_raw"]["validator"] == entry["validator"]
+    said = capsys.readouterr().out
+    assert f"penguins_raw in {conf / 'base' / 'catalog_sources.yml'}" in said
+    assert f"(for --env spark: {conf / 'spark' / 'catalog_sources.yml'})" in said
     example = _load(conf, "contract.yml", env="example")["contract"]
     assert list(example["sources"]) == ["customers", "usage", "tickets"]
     assert _load(conf, "globals.yml", env="example")["data_dir"] == "data/example"
