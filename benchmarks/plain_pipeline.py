@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import torch
 
 from ml_template.contract import Contract, clean
+from ml_template.datasets import FittedModelDataset
+from ml_template.models import FittedModel, ModelEngineeringParams
+from ml_template.monitoring import MonitoringParams
 from ml_template.pipelines.data_engineering.nodes import (
     SplitParams,
     engineer_features,
@@ -29,10 +31,7 @@ from ml_template.pipelines.data_engineering.nodes import (
 from ml_template.pipelines.data_engineering.primary import build_primary_table
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
-    choose_threshold,
     evaluate_model,
-    fit_calibration,
-    fit_conformal,
     metrics_for_tracking,
     predict_split,
 )
@@ -41,8 +40,19 @@ from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,
 )
-from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from ml_template.training import ModelEngineeringParams
+from ml_template.pipelines.model_engineering.nodes import (
+    assemble_model,
+    build_drift_reference,
+    choose_hyperparameters,
+    choose_threshold,
+    fit_calibration,
+    fit_conformal,
+    fit_preprocessing,
+    train_model,
+)
+from ml_template.pipelines.model_engineering.nodes import (
+    predict_split as predict_validation,
+)
 
 
 def log(message: str) -> None:
@@ -57,11 +67,12 @@ def run(spec: dict[str, Any], out: Path) -> None:
     split = SplitParams.model_validate(params["data_engineering"]["split"])
     saved = _Saver(out)
     log("Loading raw sources")
-    tables = {}
+    tables, outputs = {}, {}
     for source in schema.sources:
         raw = load_raw(spec["raw"][source])
         tables[source], quarantine = clean(raw, schema, source)
         quarantine = quarantine.reset_index(drop=True)
+        outputs[source] = {"intermediate": tables[source], "quarantine": quarantine}
         saved.frame(f"{source}_intermediate", tables[source])
         saved.frame(f"{source}_quarantine", quarantine)
         log(f"Completed node: data_engineering.clean_{source}")
@@ -75,76 +86,75 @@ def run(spec: dict[str, Any], out: Path) -> None:
     for name, frame in (("train", train), ("validation", validation), ("test", test)):
         saved.frame(f"{name}_set", frame)
     log("Completed node: data_engineering.split_dataset")
-    _model_and_evaluation(saved, train, validation, test, schema, params)
+    cleaned = {
+        f"{s}_{p}": frame for s, parts in outputs.items() for p, frame in parts.items()
+    }
+    _model_and_evaluation(saved, train, validation, test, schema, params, cleaned)
 
 
-def _model_and_evaluation(
+def _model_and_evaluation(  # noqa: PLR0913, PLR0917
     saved: _Saver,
     train: pd.DataFrame,
     validation: pd.DataFrame,
     test: pd.DataFrame,
     schema: Contract,
     params: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
 ) -> None:
     """model_engineering and evaluation, node by node."""
     evaluation = EvaluationParams.model_validate(params["evaluation"])
     modelling = ModelEngineeringParams.model_validate(params["model_engineering"])
-    preprocessing = saved.json("preprocessing", fit_preprocessing(train, schema))
+    monitoring = MonitoringParams.model_validate(params["monitoring"])
+    preprocessing = fit_preprocessing(train, schema)
     log("Completed node: model_engineering.fit_preprocessing")
-    baselines = saved.frame(
-        "baseline_predictions",
-        predict_baselines(train, test, preprocessing, schema, evaluation),
+    hyperparameters = saved.json(
+        "hyperparameters", choose_hyperparameters(modelling, {})
     )
-    log("Completed node: evaluation.predict_baselines")
-    model, history = train_model(train, validation, preprocessing, schema, modelling)
-    saved.model(model)
+    log("Completed node: model_engineering.choose_hyperparameters")
+    trained, history = train_model(
+        train, validation, preprocessing, schema, hyperparameters
+    )
     saved.json("training_history", history)
     log("Completed node: model_engineering.train_model")
-    calibration = saved.json(
-        "calibration", fit_calibration(validation, model, preprocessing, schema)
+    calibrated = fit_calibration(validation, trained, schema)
+    log("Completed node: model_engineering.fit_calibration")
+    validation_predictions = predict_validation(validation, calibrated, schema)
+    log("Completed node: model_engineering.predict_validation")
+    decision = choose_threshold(validation_predictions, schema)
+    log("Completed node: model_engineering.choose_threshold")
+    conformal = fit_conformal(validation, calibrated, schema, evaluation.conformal)
+    log("Completed node: model_engineering.fit_conformal")
+    reference = build_drift_reference(
+        train, validation_predictions, schema, monitoring, **tables
     )
-    log("Completed node: evaluation.fit_calibration")
-    conformal = saved.json(
-        "conformal",
-        fit_conformal(
-            validation, model, preprocessing, calibration, schema, evaluation
-        ),
+    log("Completed node: model_engineering.build_drift_reference")
+    fitted = saved.model(assemble_model(calibrated, decision, conformal, reference))
+    log("Completed node: model_engineering.assemble_model")
+    baselines = saved.frame(
+        "baseline_predictions",
+        predict_baselines(train, test, fitted, schema, evaluation),
     )
-    log("Completed node: evaluation.fit_conformal")
+    log("Completed node: evaluation.predict_baselines")
     test_predictions = saved.frame(
-        "test_predictions",
-        predict_split(test, model, preprocessing, calibration, schema),
+        "test_predictions", predict_split(test, fitted, schema)
     )
     log("Completed node: evaluation.predict_test")
-    validation_predictions = predict_split(
-        validation, model, preprocessing, calibration, schema
-    )
-    log("Completed node: evaluation.predict_validation")
-    decision = saved.json(
-        "decision_threshold", choose_threshold(validation_predictions, schema)
-    )
-    log("Completed node: evaluation.choose_threshold")
     saved.plotly(plot_interactive_curves(test_predictions, schema))
     log("Completed node: evaluation.plot_interactive_curves")
     metrics = saved.json(
         "evaluation_metrics",
         evaluate_model(
-            test,
             test_predictions,
             baselines,
             pd.DataFrame(),  # the oracle is not part of the work compared
-            model,
-            preprocessing,
-            decision,
-            calibration,
-            conformal,
+            fitted,
             schema,
             evaluation,
         ),
     )
     log("Completed node: evaluation.evaluate_model")
     figures = plot_evaluation(
-        test_predictions, baselines, decision, history, schema, evaluation
+        test_predictions, baselines, fitted, history, schema, evaluation
     )
     for name, figure in zip(_PLOTS, figures, strict=True):
         saved.figure(name, figure)
@@ -165,7 +175,7 @@ def load_raw(entry: dict[str, Any]) -> pd.DataFrame:
 
 
 class _Saver:
-    """Writes outputs as the catalog does: Parquet, JSON, torch.save, PNG, Plotly JSON."""
+    """Writes outputs as the catalog does: Parquet, JSON, the bundle, PNG, Plotly JSON."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -179,8 +189,9 @@ class _Saver:
         (self.out / f"{name}.json").write_text(json.dumps(data))
         return data
 
-    def model(self, model: Any) -> None:
-        torch.save(model.to_artifact(), self.out / "model.pt")
+    def model(self, fitted: FittedModel) -> FittedModel:
+        FittedModelDataset(filepath=str(self.out / "fitted_model")).save(fitted)
+        return fitted
 
     def figure(self, name: str, figure: Any) -> None:
         figure.savefig(self.out / f"{name}.png", dpi=110, bbox_inches="tight")

@@ -121,7 +121,7 @@ def _run(
         "--pipelines",
         ",".join(PIPELINES),
         "--params",
-        f"model_engineering.training.max_epochs={EPOCHS}",
+        f"model_engineering.model.mlp.max_epochs={EPOCHS}",
         tree=True,
         env={"SPARK_DRIVER_MEMORY": memory} if memory else None,
     )

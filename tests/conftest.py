@@ -24,8 +24,9 @@ from kedro_mlflow.framework.hooks import mlflow_hook
 from ml_template.contract import Contract
 from ml_template.contract.active import activate as activate_contract
 from ml_template.contract.active import parse_contract
+from ml_template.models import FittedModel
+from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from ml_template.settings import CONFIG_LOADER_ARGS
-from ml_template.training import ModelEngineeringParams
 from ml_template.validation import ValidationSession, activate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -187,22 +188,50 @@ def toy_contract(classes: list[str] | None = None) -> Contract:
     return Contract.model_validate(raw)
 
 
-TOY_PARAMS = ModelEngineeringParams.model_validate(
-    {
-        "model": {"hidden_sizes": [8], "dropout": 0.0, "max_embedding_dim": 2},
-        "training": {
-            "learning_rate": 0.02,
-            "weight_decay": 0.0,
-            "batch_size": 64,
-            "max_epochs": 30,
-            "patience": 3,
-            "min_delta": 0.0,
-            "seed": 1,
-            "num_threads": 1,
-            "device": "cpu",
-        },
-    }
-)
+#: Small, quick settings of each built-in kind for the toy splits.
+TOY_SETTINGS: dict[str, dict[str, Any]] = {
+    "mlp": {
+        "hidden_sizes": [8],
+        "dropout": 0.0,
+        "max_embedding_dim": 2,
+        "learning_rate": 0.02,
+        "weight_decay": 0.0,
+        "batch_size": 64,
+        "max_epochs": 30,
+        "patience": 3,
+        "min_delta": 0.0,
+        "seed": 1,
+        "num_threads": 1,
+        "device": "cpu",
+    },
+    "hist_gradient_boosting": {
+        "learning_rate": 0.2,
+        "max_iter": 60,
+        "max_leaf_nodes": 8,
+        "patience": 5,
+        "seed": 1,
+    },
+}
+KINDS = list(TOY_SETTINGS)
+
+
+def toy_hyperparameters(kind: str = "mlp", **settings: Any) -> dict[str, Any]:
+    """``hyperparameters`` as ``choose_hyperparameters`` gives them, for a toy kind."""
+    return {"model": {"kind": kind, kind: TOY_SETTINGS[kind] | settings}}
+
+
+def toy_model(
+    train: Any, validation: Any, contract: Contract, kind: str = "mlp", **settings: Any
+) -> tuple[FittedModel, list[dict[str, float]]]:
+    """A model of ``kind`` trained on toy splits (not calibrated)."""
+    preprocessing = fit_preprocessing(train, contract)
+    return train_model(
+        train,
+        validation,
+        preprocessing,
+        contract,
+        toy_hyperparameters(kind, **settings),
+    )
 
 
 def toy_split(n: int, seed: int, classes: list[str] | None = None) -> pd.DataFrame:
@@ -240,6 +269,22 @@ def tracked(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory):
     return project, client, run
 
 
+@pytest.fixture(scope="session")
+def tracked_trees(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A tiny project after an MLP run, then a boosted-trees run that challenged it:
+    project, MLflow client, the trees' run."""
+    project = tmp_path_factory.mktemp("tracked_trees") / "project"
+    shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
+    run_session(project)
+    run_session(project, {"model_engineering": {"model": {"kind": KINDS[1]}}})
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("ml_template")
+    runs = client.search_runs(
+        [experiment.experiment_id], order_by=["attributes.start_time DESC"]
+    )
+    return project, client, runs[0]
+
+
 @pytest.fixture(autouse=True)
 def _tracked_store(request: pytest.FixtureRequest) -> None:
     """Point MLflow's global store at the tracked project for the tests that read it.
@@ -247,6 +292,7 @@ def _tracked_store(request: pytest.FixtureRequest) -> None:
     MLflow resolves a run's logged models through its global store, and every later
     in-process run (another project copy) repoints that store.
     """
-    if "tracked" in request.fixturenames:
-        client = request.getfixturevalue("tracked")[1]
-        mlflow.set_tracking_uri(client.tracking_uri)
+    for name in ("tracked", "tracked_trees"):
+        if name in request.fixturenames:
+            client = request.getfixturevalue(name)[1]
+            mlflow.set_tracking_uri(client.tracking_uri)

@@ -13,10 +13,9 @@ from ml_template.conformal import (
     prediction_sets,
     set_labels,
 )
-from ml_template.estimator import FittedClassifier
-from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+from ml_template.models.estimator import FittedClassifier
 from ml_template.preprocessing import encode_target
-from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+from tests.conftest import KINDS, toy_contract, toy_model, toy_split
 
 TEST_ROWS = 4000
 
@@ -30,14 +29,14 @@ def _tolerance(confidence: float, calibration_rows: int, test_rows: int) -> floa
     return 3 * np.sqrt(variance) + 1 / (calibration_rows + 1)
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("classes", [["no", "yes"], ["a", "b", "c", "d"]])
-def test_sets_hold_the_true_class_at_the_chosen_confidence(classes) -> None:
+def test_sets_hold_the_true_class_at_the_chosen_confidence(classes, kind) -> None:
     contract = toy_contract(classes)
     train, validation = toy_split(1200, 0, classes), toy_split(600, 1, classes)
     test = toy_split(TEST_ROWS, 2, classes)
-    preprocessing = fit_preprocessing(train, contract)
-    model, _ = train_model(train, validation, preprocessing, contract, TOY_PARAMS)
-    classifier = FittedClassifier(model, preprocessing)
+    model, _ = toy_model(train, validation, contract, kind)
+    classifier = FittedClassifier(model)
     target = encode_target(test, contract.table)
 
     for confidence in (0.8, 0.95):
@@ -61,16 +60,16 @@ def test_sets_hold_the_true_class_at_the_chosen_confidence(classes) -> None:
     assert reached["mean_set_size"] > 1.0  # at 95% the model hesitates on some rows
 
 
-def test_served_sets_are_mapies() -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_served_sets_are_mapies(kind: str) -> None:
     contract = toy_contract(["a", "b", "c"])
     train, validation = (
         toy_split(900, 0, ["a", "b", "c"]),
         toy_split(400, 1, ["a", "b", "c"]),
     )
     test = toy_split(500, 2, ["a", "b", "c"])
-    preprocessing = fit_preprocessing(train, contract)
-    model, _ = train_model(train, validation, preprocessing, contract, TOY_PARAMS)
-    classifier = FittedClassifier(model, preprocessing)
+    model, _ = toy_model(train, validation, contract, kind)
+    classifier = FittedClassifier(model)
     target = encode_target(validation, contract.table)
 
     rule = fit_sets(classifier, validation, target, ConformalParams(confidence=0.9))

@@ -1,39 +1,37 @@
-"""Single-prediction explanations: Shapley values that add up, on the right columns."""
+"""Single-prediction explanations: Shapley values that add up, on the right columns,
+for every kind."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from ml_template.explain import explain
-from ml_template.model import probabilities
-from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from ml_template.preprocessing import Preprocessor, transform
-from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+from ml_template.models import ModelInputs, class_probabilities
+from tests.conftest import KINDS, toy_contract, toy_model, toy_split
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("classes", [["no", "yes"], ["a", "b", "c"]])
-def test_contributions_add_up_to_the_probability_and_name_the_signal(classes) -> None:
+def test_contributions_add_up_to_the_probability_and_name_the_signal(
+    classes, kind
+) -> None:
     contract = toy_contract(classes)
     train, validation = toy_split(800, 0, classes), toy_split(300, 1, classes)
-    preprocessing = fit_preprocessing(train, contract)
-    model, _ = train_model(train, validation, preprocessing, contract, TOY_PARAMS)
+    model, _ = toy_model(train, validation, contract, kind)
+    model = model.with_parts(calibration={"temperature": 1.5})
     rows = validation.head(20)
-    calibration = {"temperature": 1.5}
 
-    table = explain(rows, model, preprocessing, calibration, contract.table)
+    table = explain(rows, model, contract.table)
 
     assert len(table) == 20 * 3  # x, noise, colour per row
-    numeric, categorical = transform(rows, Preprocessor.from_dict(preprocessing))
-    with torch.no_grad():
-        reference = probabilities(
-            model(
-                torch.zeros_like(torch.from_numpy(numeric)),
-                torch.zeros_like(torch.from_numpy(categorical)),
-            )
-            / 1.5
-        )
+    inputs = model.inputs(rows)
+    at_reference = ModelInputs(
+        np.zeros_like(inputs.numeric),
+        np.zeros_like(inputs.categorical),
+        inputs.cardinalities,
+    )
+    reference = class_probabilities(model.model.predict_raw(at_reference), 1.5)
     for _, row in table.groupby("id", sort=False):
         explained = contract.table.classes.index(row["class"].iloc[0])
         total = row["contribution"].sum()

@@ -74,14 +74,14 @@ def _outputs(**metrics: float) -> dict:
                 "std": [0.01, 0.01, 0.0],
             }
         ),
+        "model_description": "Boosted trees, 40 rounds.",
         "hyperparameters": {
-            "model": {"hidden_sizes": [8], "dropout": 0.0},
-            "training": {"learning_rate": 0.01, "batch_size": 64, "seed": 1},
+            "model": {"kind": "hist_gradient_boosting", "hist_gradient_boosting": {}},
             "source": "tuning run 2026-11-22T09.00.00.000Z",
         },
         "training_history": [
-            {"epoch": 1, "validation_loss": 0.5},
-            {"epoch": 2, "validation_loss": 0.4},
+            {"step": 1, "validation_loss": 0.5},
+            {"step": 2, "validation_loss": 0.4},
         ],
     }
 
@@ -129,8 +129,8 @@ def test_every_section_carries_the_runs_numbers() -> None:
     assert "| rows | " in markdown and "3.4%" in markdown  # quarantined share
     assert "trained on 10,254 rows and tested on 2,198" in markdown
     assert "on drift the run fails" in markdown
-    assert "settings from tuning run 2026-11-22T09.00.00.000Z" in markdown
-    assert "best validation loss 0.4000 at epoch 2" in markdown
+    assert "Boosted trees, 40 rounds. Settings from tuning run 2026-11-22" in markdown
+    assert "best validation loss 0.4000 at step 2" in markdown
     assert "commit 0123abc" in markdown and "f" * 64 in markdown
     assert "MLflow run abc123" in markdown
     assert "- Trained on last year's customers." in markdown

@@ -21,14 +21,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import KINDS
+
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def logged_model(tracked) -> str:
-    _, client, run = tracked
-    (model,) = client.search_logged_models(experiment_ids=[run.info.experiment_id])
-    assert model.source_run_id == run.info.run_id
+@pytest.fixture(scope="module", params=KINDS)
+def logged_model(request: pytest.FixtureRequest) -> str:
+    """The model a training run logged, of each kind (the trees' run challenged an
+    MLP champion before it)."""
+    tracked = "tracked" if request.param == "mlp" else "tracked_trees"
+    _, client, run = request.getfixturevalue(tracked)
+    (model,) = client.search_logged_models(
+        experiment_ids=[run.info.experiment_id],
+        filter_string=f"source_run_id = '{run.info.run_id}'",
+    )
     return str(Path(model.artifact_location.removeprefix("file://")))
 
 
@@ -125,10 +132,13 @@ def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
         return error.code, _strict_json(error.read())
 
 
-@pytest.fixture(scope="module")
-def server(tracked):
-    """The registry's champion served as the README says: by its alias."""
-    project, _, _ = tracked
+@pytest.fixture(scope="module", params=KINDS)
+def server(request: pytest.FixtureRequest):
+    """The registry's champion served as the README says: by its alias; the trees
+    by their registered version (they challenged an MLP champion)."""
+    trees = request.param != "mlp"
+    project, _, _ = request.getfixturevalue("tracked_trees" if trees else "tracked")
+    uri = "models:/ml_template/2" if trees else "models:/ml_template@champion"
     port = _free_port()
     bin_dir = str(Path(sys.executable).parent)
     env = {
@@ -139,7 +149,7 @@ def server(tracked):
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "mlflow", "models", "serve",
-         "-m", "models:/ml_template@champion",
+         "-m", uri,
          "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -229,6 +239,8 @@ def test_logged_model_pins_what_it_imports(logged_model: str) -> None:
     requirements = (Path(logged_model) / "requirements.txt").read_text().split()
 
     names = {line.split("==")[0] for line in requirements}
-    assert {"torch", "kedro", "kedro-mlflow", "pandas", "mlflow"} <= names
+    assert {"torch", "skops", "kedro", "kedro-mlflow", "pandas", "mlflow"} <= names
     assert not [name for name in names if name.replace("_", "-") == "ml-template"]
-    assert (Path(logged_model) / "code" / "ml_template" / "model.py").is_file()
+    code = Path(logged_model) / "code" / "ml_template" / "models"
+    assert (code / "kinds" / "hist_gradient_boosting.py").is_file()
+    assert (code / "kinds" / "mlp" / "network.py").is_file()

@@ -181,10 +181,11 @@ def test_spark_route_trains_on_the_same_statistics_and_losses(
     def saved(run: tuple[Path, str], name: str) -> Any:
         return json.loads(_at(run, f"06_models/{name}.json").read_text())
 
-    expected, found = (
-        saved(pandas_run, "preprocessing"),
-        saved(spark_run, "preprocessing"),
-    )
+    def preprocessing(run: tuple[Path, str]) -> Any:
+        bundle = _at(run, "06_models/fitted_model")
+        return json.loads((bundle / "preprocessing.json").read_text())
+
+    expected, found = preprocessing(pandas_run), preprocessing(spark_run)
     assert found.keys() == expected.keys()
     for name in ("numeric", "indicators", "vocabularies"):
         assert found[name] == expected[name]
@@ -193,7 +194,7 @@ def test_spark_route_trains_on_the_same_statistics_and_losses(
     expected, found = (
         saved(run, "training_history") for run in (pandas_run, spark_run)
     )
-    assert [e["epoch"] for e in found] == [e["epoch"] for e in expected]
+    assert [e["step"] for e in found] == [e["step"] for e in expected]
     for ours, theirs in zip(found, expected, strict=True):
         for loss in ("train_loss", "validation_loss"):
             assert ours[loss] == pytest.approx(theirs[loss], abs=1e-5)

@@ -26,8 +26,8 @@ def test_parameters_are_logged(tracked) -> None:
     _, _, run = tracked
     params = run.data.params
 
-    assert params["model_engineering.training.seed"] == "0"  # conf/test
-    assert params["model_engineering.model.hidden_sizes"] == "[16]"
+    assert params["model_engineering.model.mlp.seed"] == "0"  # conf/test
+    assert params["model_engineering.model.mlp.hidden_sizes"] == "[16]"
     assert params["data_engineering.split.seed"] == "42"  # typed parameters, flattened
     assert params["evaluation.calibration_bins"] == "10"
 
@@ -72,14 +72,42 @@ def test_plots_reports_model_and_gate_results_are_artifacts(tracked) -> None:
         "contract.json",
         "feature_importance.csv",
     } <= names("reports")
-    assert {
-        "model.pt",
+    assert "customers_raw.json" in names("validation")
+
+
+def test_the_logged_model_packs_one_bundle_of_this_run(tracked, tmp_path) -> None:
+    _, client, run = tracked
+    (logged,) = client.search_logged_models(
+        experiment_ids=[run.info.experiment_id],
+        filter_string=f"source_run_id = '{run.info.run_id}'",
+    )
+
+    root = Path(
+        mlflow.artifacts.download_artifacts(
+            artifact_uri=f"{logged.artifact_location}/artifacts", dst_path=tmp_path
+        )
+    )
+
+    # kedro-mlflow keeps the served pipeline's parameters (the contract) beside it.
+    assert sorted(p.name for p in root.iterdir()) == [
+        "fitted_model",
+        "params_contract.pkl",
+    ]
+    (version,) = (root / "fitted_model").iterdir()  # this run's version only
+    bundle = version / "fitted_model"
+    assert {p.name for p in bundle.iterdir()} == {
+        "bundle.json",
         "preprocessing.json",
         "calibration.json",
-        "conformal.json",
         "decision_threshold.json",
-    } <= names("model")
-    assert "customers_raw.json" in names("validation")
+        "conformal.json",
+        "drift_reference.json",
+        "model",
+    }
+    assert {p.name for p in (bundle / "model").iterdir()} == {
+        "config.json",
+        "weights.pt",
+    }
 
 
 def test_run_manifest_pins_code_data_and_seeds(tracked) -> None:
@@ -97,7 +125,7 @@ def test_run_manifest_pins_code_data_and_seeds(tracked) -> None:
         "true_probabilities",
     }
     assert all(len(item["sha256"]) == 64 for item in manifest["inputs"].values())
-    assert manifest["seeds"]["model_engineering.training.seed"] == 0
+    assert manifest["seeds"]["model_engineering.model.mlp.seed"] == 0
     assert manifest["seeds"]["data_engineering.split.seed"] == 42
     assert manifest["packages"]["torch"].startswith("2.")
     assert manifest["hardware"]["cpu_count"] >= 1

@@ -40,7 +40,7 @@ def test_viz_build_shows_nodes_gates_and_layers(project_copy: Path) -> None:
     }
     assert layers["customers_raw"] == "raw"
     assert layers["train_set"] == "model_input"
-    assert layers["model"] == "models"
+    assert layers["fitted_model"] == "models"
     assert layers["evaluation_metrics"] == "reporting"
     # The training pipelines are named boxes to expand; the gates' nodes are tagged.
     assert {"data_engineering", "model_engineering", "evaluation"} <= set(

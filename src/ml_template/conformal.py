@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ml_template.estimator import FittedClassifier
+from ml_template.models.estimator import FittedClassifier
 
 
 class ConformalParams(BaseModel):

@@ -1,7 +1,8 @@
 """Explain single predictions: each input column's share of a row's probability.
 
-Shapley values, estimated by Captum's ``ShapleyValueSampling`` on the model as it is
-served (preprocessing and calibration included). They are measured against a reference
+Shapley values, estimated by permutation sampling (the estimator of Captum's
+``ShapleyValueSampling``, here over the model as it is served, whatever its kind:
+preprocessing and calibration included). They are measured against a reference
 customer whose numbers all sit at their training means and whose categories are all
 unknown: a row's contributions add up exactly to its probability minus the
 reference's. A numeric column and its missing-value indicator count as one column.
@@ -9,23 +10,17 @@ reference's. A numeric column and its missing-value indicator count as one colum
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
-import torch
 
-from ml_template.model import TabularMLP, probabilities
-from ml_template.preprocessing import Preprocessor, transform
+from ml_template.models import FittedModel, ModelInputs, class_probabilities
+from ml_template.preprocessing import Preprocessor
 from ml_template.schema import DatasetSchema
-from ml_template.scoring import temperature
 
 
-def explain(  # noqa: PLR0913
+def explain(
     rows: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    calibration: dict[str, Any] | None,
+    fitted_model: FittedModel,
     schema: DatasetSchema,
     *,
     n_samples: int = 50,
@@ -38,8 +33,8 @@ def explain(  # noqa: PLR0913
 
     Args:
         rows: Feature-table rows (a few: each costs about ``n_samples`` x columns
-            forward passes).
-        model, preprocessing, calibration: The model as served.
+            model evaluations).
+        fitted_model: The model as served.
         schema: The primary table's columns (``contract.table``).
         n_samples: Sampled column orderings; more is closer to exact Shapley values.
         seed: Seeds the orderings.
@@ -48,40 +43,41 @@ def explain(  # noqa: PLR0913
         One row per (row, column): the row's ids, ``column``, its ``value``, the
         ``contribution``, and the row's explained ``class`` and ``probability``.
     """
-    from captum.attr import ShapleyValueSampling  # noqa: PLC0415
+    inputs = fitted_model.inputs(rows)
+    columns, numeric_group, categorical_group = _groups(fitted_model.preprocessing)
 
-    preprocessor = Preprocessor.from_dict(preprocessing)
-    numeric, categorical = (torch.from_numpy(a) for a in transform(rows, preprocessor))
-    columns, numeric_mask, categorical_mask = _groups(preprocessor, len(rows))
-    scale = temperature(calibration)
-    model.eval()
+    def probability(numeric: np.ndarray, categorical: np.ndarray) -> np.ndarray:
+        prepared = ModelInputs(numeric, categorical, inputs.cardinalities)
+        raw = fitted_model.model.predict_raw(prepared)
+        return class_probabilities(raw, fitted_model.temperature)
 
-    def probability(numbers: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
-        return probabilities(model(numbers, codes) / scale)
-
-    with torch.no_grad():
-        predicted = probability(numeric, categorical)
+    predicted = probability(inputs.numeric, inputs.categorical)
     target = (
-        torch.ones(len(rows), dtype=torch.long)
+        np.ones(len(rows), dtype="int64")
         if schema.is_binary
-        else predicted.argmax(dim=1)
+        else predicted.argmax(axis=1)
     )
-    torch.manual_seed(seed)
-    numeric_part, categorical_part = ShapleyValueSampling(probability).attribute(
-        (numeric, categorical),
-        baselines=(torch.zeros_like(numeric), torch.zeros_like(categorical)),
-        target=target,
-        feature_mask=(numeric_mask, categorical_mask),
-        n_samples=n_samples,
-    )
-    contributions = _per_column(numeric_part, categorical_part, numeric_mask,
-                                categorical_mask, len(columns))  # fmt: skip
+    rng = np.random.default_rng(seed)
+    contributions = np.zeros((len(rows), len(columns)))
+    everyone = np.arange(len(rows))
+    for _ in range(n_samples):
+        order = rng.permutation(len(columns))
+        # Step k holds the first k columns of the order; the rest sit at the reference.
+        held = np.zeros((len(columns) + 1, len(columns)), dtype=bool)
+        for step, column in enumerate(order, start=1):
+            held[step:, column] = True
+        numeric = np.where(held[:, None, numeric_group], inputs.numeric[None], 0.0)
+        codes = np.where(held[:, None, categorical_group], inputs.categorical[None], 0)
+        steps = probability(
+            numeric.reshape(-1, inputs.numeric.shape[1]).astype("float32"),
+            codes.reshape(-1, inputs.categorical.shape[1]).astype("int64"),
+        ).reshape(len(columns) + 1, len(rows), -1)[:, everyone, target]
+        contributions[:, order] += np.diff(steps, axis=0).T
+    contributions /= n_samples
     return _long(rows, schema, columns, contributions, predicted, target)
 
 
-def _groups(
-    preprocessor: Preprocessor, n_rows: int
-) -> tuple[list[str], torch.Tensor, torch.Tensor]:
+def _groups(preprocessor: Preprocessor) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The input columns, and which of them each model input belongs to."""
     numeric = list(preprocessor.numeric)
     categorical = list(preprocessor.vocabularies)
@@ -91,29 +87,9 @@ def _groups(
     categorical_ids = [len(numeric) + i for i in range(len(categorical))]
     return (
         numeric + categorical,
-        torch.tensor([numeric_ids]).repeat(n_rows, 1).contiguous(),
-        torch.tensor([categorical_ids], dtype=torch.long)
-        .repeat(n_rows, 1)
-        .contiguous(),
+        np.asarray(numeric_ids, dtype="int64"),
+        np.asarray(categorical_ids, dtype="int64"),
     )
-
-
-def _per_column(
-    numeric_part: torch.Tensor,
-    categorical_part: torch.Tensor,
-    numeric_mask: torch.Tensor,
-    categorical_mask: torch.Tensor,
-    n_columns: int,
-) -> np.ndarray:
-    """``(rows, columns)``: Captum gives each input of a group its group's value."""
-    contributions = np.zeros((numeric_part.shape[0], n_columns))
-    for part, mask in (
-        (numeric_part, numeric_mask),
-        (categorical_part, categorical_mask),
-    ):
-        for position, column in enumerate(mask[0].tolist()):
-            contributions[:, column] = part[:, position].detach().numpy()
-    return contributions
 
 
 def _long(
@@ -121,8 +97,8 @@ def _long(
     schema: DatasetSchema,
     columns: list[str],
     contributions: np.ndarray,
-    predicted: torch.Tensor,
-    target: torch.Tensor,
+    predicted: np.ndarray,
+    target: np.ndarray,
 ) -> pd.DataFrame:
     ids = [key for key in schema.ids if key in rows.columns]
     parts = []

@@ -16,7 +16,6 @@ from kedro.framework.hooks import hook_impl
 
 from ml_template.contract.active import activate as activate_contract
 from ml_template.contract.active import parse_contract
-from ml_template.datasets import TorchModelDataset
 from ml_template.manifest import build_manifest
 from ml_template.runs.catalog import save_own
 from ml_template.runs.tracking import log_nested_runs
@@ -196,7 +195,7 @@ def _log_artifact(
     data: Any, name: str, artifact_path: str, saved_png: Path | None = None
 ) -> None:
     """Log a figure as PNG (Plotly: a self-contained HTML page), a table as CSV,
-    JSON-able data as JSON, a model as weights. A figure the catalog has just written is logged from its file
+    JSON-able data as JSON. A figure the catalog has just written is logged from its file
     rather than drawn a second time."""
     import mlflow  # noqa: PLC0415
     import pandas as pd  # noqa: PLC0415
@@ -216,11 +215,6 @@ def _log_artifact(
         mlflow.log_text(html, f"{artifact_path}/{name}.html")
     elif isinstance(data, str) and data.lower().startswith("<!doctype html"):
         mlflow.log_text(data, f"{artifact_path}/{name}.html")
-    elif hasattr(data, "to_artifact"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{name}.pt"
-            TorchModelDataset(filepath=str(path)).save(data)
-            mlflow.log_artifact(str(path), artifact_path)
     else:
         payload = data if isinstance(data, dict | list) else {name: data}
         mlflow.log_dict(cast("dict[str, Any]", payload), f"{artifact_path}/{name}.json")

@@ -17,6 +17,7 @@ PACKAGES = (
     "mlflow",
     "great-expectations",
     "torch",
+    "skops",
     "pandas",
     "numpy",
     "scikit-learn",

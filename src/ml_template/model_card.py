@@ -80,7 +80,11 @@ def build(
         _calibration_and_uncertainty(metrics),
         _drivers(outputs.get("feature_importance")),
         _monitoring(outputs.get("drift_reference"), monitoring),
-        _training(outputs.get("hyperparameters"), outputs.get("training_history")),
+        _training(
+            outputs.get("model_description"),
+            outputs.get("hyperparameters"),
+            outputs.get("training_history"),
+        ),
         Section("Known limitations", [_limitations(metrics, params)]),
         _lineage(facts, manifest),
     ]
@@ -219,23 +223,20 @@ def _monitoring(
 
 
 def _training(
-    hyperparameters: dict[str, Any] | None, history: list[dict[str, Any]] | None
+    description: str | None,
+    hyperparameters: dict[str, Any] | None,
+    history: list[dict[str, Any]] | None,
 ) -> Section:
-    if not hyperparameters:
+    if not description or not hyperparameters:
         return Section("Training")
-    model, training = hyperparameters["model"], hyperparameters["training"]
-    epochs = len(history or [])
     best = min(history, key=lambda r: r["validation_loss"]) if history else None
     return Section(
         "Training",
         [
-            f"An MLP with hidden layers {model['hidden_sizes']} (dropout "
-            f"{model['dropout']}), AdamW at learning rate {training['learning_rate']:.2g}"
-            f", batch {training['batch_size']}, seed {training['seed']}; settings from "
-            f"{hyperparameters['source']}. "
+            f"{description} Settings from {hyperparameters['source']}. "
             + (
-                f"{epochs} epochs, best validation loss {best['validation_loss']:.4f} "
-                f"at epoch {best['epoch']} (its weights kept)."
+                f"{len(history or [])} training steps, best validation loss "
+                f"{best['validation_loss']:.4f} at step {best['step']} (that model kept)."
                 if best
                 else ""
             )

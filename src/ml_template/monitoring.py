@@ -26,8 +26,8 @@ from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
 from ml_template.contract import frames
+from ml_template.models.fitted import probability_columns
 from ml_template.schema import DatasetSchema
-from ml_template.scoring import probability_columns
 
 _FLOOR = 1e-4  # an empty bin counts as this share, so the PSI stays finite
 MISSING, UNKNOWN = "(missing)", "(unknown)"
@@ -97,7 +97,7 @@ def _prediction_series(
     predictions: pd.DataFrame, table: DatasetSchema
 ) -> tuple[str, pd.Series]:
     """What the predicted distribution is measured on, and how it is binned."""
-    columns = probability_columns(table)
+    columns = probability_columns(table.classes)
     if table.is_binary:
         return "numeric", predictions[columns[1]]
     labels = np.asarray(table.classes)[predictions[columns].to_numpy().argmax(axis=1)]

@@ -8,14 +8,16 @@ from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
 _TRAINING = ("data_engineering", "model_engineering", "evaluation")
-# What the served model imports; pinned to this environment's versions. (MLflow's own
-# inference of requirements misses torch and lists this unpublished package.)
+# What the served model imports, whatever its kind (torch for the MLP, skops for the
+# trees); pinned to this environment's versions. (MLflow's own inference of
+# requirements misses both and lists this unpublished package.)
 _SERVING_PACKAGES = (
     "kedro",
     "kedro-datasets",
     "kedro-mlflow",
     "mlflow",
     "torch",
+    "skops",
     "pandas",
     "numpy",
     "pyarrow",
@@ -34,7 +36,7 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines = find_pipelines(raise_errors=True)
     if not all(name in pipelines for name in _TRAINING):
         return pipelines  # Kedro loaded only the pipelines a run asked for
-    # Imported here: serving pulls in torch, which data-only runs need not pay for.
+    # Imported here: data-only runs need not pay for MLflow's pipeline binding.
     from kedro_mlflow.pipeline import pipeline_ml_factory  # noqa: PLC0415
 
     from ml_template.pipelines.inference.pipeline import (  # noqa: PLC0415

@@ -192,7 +192,7 @@ def churn_logit(customers: pd.DataFrame, usage: pd.DataFrame) -> np.ndarray:
     one's usage is worth pushes churn up, and heavy users who pay little stay, both
     saturating. Tickets, age, region and the rest carry no direct effect: a model must
     learn to ignore them. A linear model cannot represent the interaction, the step or
-    the saturation; that is where the MLP earns its keep (README, "Baselines").
+    the saturation; that is where a flexible model earns its keep (README, "Baselines").
     """
     ids = customers["customer_id"]
     monthly = usage.groupby("customer_id")[["dropped_calls", "data_gb"]].mean()

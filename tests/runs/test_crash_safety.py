@@ -90,9 +90,11 @@ def _logged_models(project: Path) -> int:
 
 
 def _assert_no_torn_file(project: Path) -> None:
-    """Every file under a final name in data/ reads whole."""
+    """Every file under a final name in data/ reads whole (a hidden ``.partial``
+    file or folder is a save in progress, never read)."""
     for path in (project / "data").rglob("*"):
-        if not path.is_file() or path.name.startswith(".") or "01_raw" in path.parts:
+        hidden = any(part.startswith(".") for part in path.relative_to(project).parts)
+        if not path.is_file() or hidden or "01_raw" in path.parts:
             continue
         if path.suffix == ".parquet":
             pd.read_parquet(path)
@@ -121,7 +123,7 @@ def test_killed_runs_are_never_read_and_leave_no_zombie(trained: Path) -> None:
             project, "02_intermediate/customers.parquet/*/customers.parquet", good
         ),
         "training": _new_version_of(
-            project, "06_models/preprocessing.json/*/preprocessing.json", good
+            project, "06_models/training_history.json/*/training_history.json", good
         ),
         "model logging": lambda: _logged_models(project) > 1,
     }
@@ -130,7 +132,7 @@ def test_killed_runs_are_never_read_and_leave_no_zombie(trained: Path) -> None:
 
     # The killed training and logging runs left files newer than the good run's.
     assert (
-        sorted((project / "data/06_models/preprocessing.json").iterdir())[-1].name
+        sorted((project / "data/06_models/training_history.json").iterdir())[-1].name
         != good
     )
     assert [r["version"] for r in _records(project)] == [good]
@@ -139,8 +141,7 @@ def test_killed_runs_are_never_read_and_leave_no_zombie(trained: Path) -> None:
 
     inference = _records(project)[-1]
     assert inference["pipelines"] == ["inference"]
-    for name in ("model", "preprocessing", "decision_threshold"):
-        assert inference["datasets"][name] == good
+    assert inference["datasets"]["fitted_model"] == good
     _assert_no_torn_file(project)
     mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
     try:
@@ -169,15 +170,16 @@ def test_two_concurrent_runs_commit_distinct_complete_sets(trained: Path) -> Non
     new = [r for r in _records(project) if r["version"] not in before]
     assert len(new) == 2
     for record in new:
-        assert {"train_set", "model", "evaluation_metrics"} <= set(record["saved"])
+        assert {"train_set", "fitted_model", "evaluation_metrics"} <= set(
+            record["saved"]
+        )
         assert {record["datasets"][n] for n in record["saved"]} == {record["version"]}
         model_id = record["model_uri"].removeprefix("models:/")
         # The logged model packs this run's files only, not every version on disk.
-        for packed in ("model.pt", "preprocessing.json", "decision_threshold.json"):
-            (folder,) = (project / "mlruns").glob(
-                f"*/models/{model_id}/artifacts/artifacts/{packed}"
-            )
-            assert [p.name for p in folder.iterdir()] == [record["version"]]
+        (folder,) = (project / "mlruns").glob(
+            f"*/models/{model_id}/artifacts/artifacts/fitted_model"
+        )
+        assert [p.name for p in folder.iterdir()] == [record["version"]]
     client = mlflow.MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
     runs = {r["mlflow_run_id"]: client.get_run(r["mlflow_run_id"]) for r in new}
     names = sorted(run.info.run_name for run in runs.values())

@@ -1,4 +1,5 @@
-"""The run hooks find the model a run logged in the run's own store."""
+"""The run hooks find the model a run logged in the run's own store, and record what
+each output was made from through datasets held in memory."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from pathlib import Path
 
 import mlflow
 import pytest
+from kedro.pipeline import Node, Pipeline
 
-from ml_template.runs.hooks import _logged_model_uri
+from ml_template.runs.hooks import _logged_model_uri, lineage
 
 
 class _Echo(mlflow.pyfunc.PythonModel):
@@ -44,3 +46,22 @@ def test_a_model_logged_earlier_in_the_process_elsewhere_is_not_this_runs(
         logged = mlflow.pyfunc.log_model(name="model", python_model=_Echo())
     assert _logged_model_uri(with_model.info.run_id) == logged.model_uri
     assert _logged_model_uri(None) is None
+
+
+def _step(*_: object) -> int:
+    return 0
+
+
+def test_lineage_reaches_through_memory_to_what_was_saved() -> None:
+    pipeline = Pipeline(
+        [
+            Node(_step, ["train_set", "params:p"], "trained", name="train"),
+            Node(_step, ["trained", "validation_set"], "fitted_model", name="fit"),
+            Node(_step, "fitted_model", "metrics", name="evaluate"),
+        ]
+    )
+
+    made_from = lineage(pipeline, {"train_set", "validation_set", "fitted_model"})
+
+    assert made_from["fitted_model"] == ["train_set", "validation_set"]
+    assert made_from["metrics"] == ["fitted_model"]  # saved: the chain stops there

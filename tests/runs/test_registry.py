@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import mlflow
+import pandas as pd
 import pytest
 
 from tests.conftest import NOT_COPIED, run_session
@@ -124,9 +125,9 @@ def test_inference_scores_with_the_champion_and_rolls_back(
 def test_prune_keeps_the_newest_run_and_the_champion(registered: Path) -> None:
     records = _records(registered)
     good = records[0]
-    partial = registered / "data/06_models/model.pt/.model.pt.0000.partial"
-    partial.write_bytes(b"torn")
-    orphan = registered / "data/06_models/model.pt/2000-01-01T00.00.00.000Z"
+    partial = registered / "data/06_models/fitted_model/.fitted_model.0000.partial"
+    partial.mkdir()  # a bundle's folder, torn by a killed save
+    orphan = registered / "data/06_models/fitted_model/2000-01-01T00.00.00.000Z"
     orphan.mkdir()
 
     dry = _command(registered, "ml_template.runs.prune", "--keep", "1", "--dry-run")
@@ -140,6 +141,43 @@ def test_prune_keeps_the_newest_run_and_the_champion(registered: Path) -> None:
     assert not orphan.exists()
     kept = [r["version"] for r in _records(registered)]
     assert kept == [good["version"], records[-1]["version"]]  # champion's, newest
-    assert (registered / f"data/06_models/model.pt/{good['version']}").is_dir()
+    assert (registered / f"data/06_models/fitted_model/{good['version']}").is_dir()
     run_session(registered, pipeline_names=["inference"])  # the champion still serves
     assert _records(registered)[-1]["scored_with"] == "1"
+
+
+def test_a_challenger_of_another_kind_meets_the_champion_on_the_same_rows(
+    tracked_trees,
+) -> None:
+    """Boosted trees challenge an MLP champion: the champion's bundle, loaded from the
+    registry, is scored on the trees' test split through the same seam."""
+    project, client, trees_run = tracked_trees
+    mlp, trees = _records(project)
+    decision = json.loads(
+        next(
+            (project / "data/08_reporting/promotion_decision.json").glob(
+                f"{trees['version']}/*.json"
+            )
+        ).read_text()
+    )
+    mlp_run = client.get_run(mlp["mlflow_run_id"])
+
+    assert decision["champion_version"] == "1"
+    # The same split (one data set): the champion scores what its own run measured.
+    assert decision["champion"] == pytest.approx(mlp_run.data.metrics["test.roc_auc"])
+    assert decision["challenger"] == trees_run.data.metrics["test.roc_auc"]
+    assert trees["model_version"] == "2"
+    assert trees["champion"] == decision["challenger_wins"]
+    version = client.get_model_version("ml_template", "2")
+    assert version.run_id == trees["mlflow_run_id"]
+
+    run_session(project, {"model_version": "2"}, pipeline_names=["inference"])
+
+    inference = _records(project)[-1]
+    assert inference["scored_with"] == "2"
+    (path,) = (project / "data/07_model_output/inference/predictions.parquet").glob(
+        f"{inference['version']}/*"
+    )
+    predictions = pd.read_parquet(path)
+    assert predictions["probability_yes"].between(0, 1).all()
+    assert "prediction_set" in predictions.columns

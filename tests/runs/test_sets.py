@@ -58,9 +58,9 @@ def test_replays_read_the_set_of_the_last_run_that_made_them(trained: Path) -> N
 
     # New splits make the trained model stale: the data run's set has no model...
     assert "test_set" in engineering["saved"]
-    assert "model" not in engineering["datasets"]
+    assert "fitted_model" not in engineering["datasets"]
     # ...so the replay evaluates the trained model on the test split it was made with.
-    for name in ("model", "preprocessing", "test_set"):
+    for name in ("fitted_model", "test_set"):
         assert replay["datasets"][name] == training["version"]
     assert replay["based_on"] == training["version"]
 

@@ -1,5 +1,5 @@
 """Project datasets for the Kedro catalog."""
 
-from ml_template.datasets.torch_model import TorchModelDataset
+from ml_template.datasets.fitted_model import FittedModelDataset
 
-__all__ = ["TorchModelDataset"]
+__all__ = ["FittedModelDataset"]

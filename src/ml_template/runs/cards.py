@@ -18,7 +18,7 @@ from ml_template.runs.catalog import save_own
 _READ = (
     "evaluation_metrics",
     "promotion_decision",
-    "drift_reference",
+    "fitted_model",
     "feature_importance",
     "hyperparameters",
     "training_history",
@@ -37,6 +37,10 @@ def write_model_card(
     if "evaluation_metrics" not in saved:
         return []
     outputs = {name: catalog.load(name) for name in _READ if name in saved}
+    fitted = outputs.pop("fitted_model", None)
+    if fitted is not None:
+        outputs["drift_reference"] = fitted.drift_reference
+        outputs["model_description"] = fitted.describe()
     manifest_name = "run_manifest"
     manifest = (
         catalog.get(manifest_name, version=Version(facts.run_version, None)).load()

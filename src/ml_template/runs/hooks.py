@@ -19,7 +19,12 @@ from ml_template.runs.cards import write_model_card
 from ml_template.runs.catalog import pin, versioned
 from ml_template.runs.project import say
 from ml_template.runs.records import LATEST, RunRecord, RunStore, UnknownRunError
-from ml_template.runs.registry import CHAMPION, ModelBundle, register, set_champion
+from ml_template.runs.registry import (
+    CHAMPION,
+    RegisteredModel,
+    register,
+    set_champion,
+)
 from ml_template.runs.tracking import (
     INFERENCE_SUFFIX,
     pipeline_names,
@@ -70,7 +75,7 @@ class RunHooks:
         self._made_from: dict[str, list[str]] = {}
         self._mlflow_run_id: str | None = None
         self._model_name: str | None = None
-        self._champion_read: ModelBundle | None = None
+        self._champion_read: RegisteredModel | None = None
         self._project_path = Path.cwd()
         self._run_name: str | None = None
         self._ui: dict[str, Any] = {}
@@ -117,11 +122,9 @@ class RunHooks:
         } | {n: v for n, v in self._user_pins.items() if n in pipeline.datasets()}
         for name, dataset in needed.items():
             pin(dataset, self._read[name])
-        self._made_from = {
-            output: sorted(i for i in node.inputs if not i.startswith("params"))
-            for node in pipeline.nodes
-            for output in node.outputs
-        }
+        self._made_from = lineage(
+            pipeline, {n for n in pipeline.datasets() if versioned(catalog, n)}
+        )
         self._track_process(pipeline_names(run_params))
 
     def _base_record(self, needed: set[str]) -> RunRecord | None:
@@ -161,7 +164,7 @@ class RunHooks:
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any) -> None:
         """Tag the run with the registered version it read as the champion."""
-        if dataset_name != "champion_model" or not isinstance(data, ModelBundle):
+        if dataset_name != "champion_model" or not isinstance(data, RegisteredModel):
             return
         self._champion_read = data
         import mlflow  # noqa: PLC0415
@@ -320,6 +323,26 @@ class RunHooks:
         }
 
 
+def lineage(pipeline: Pipeline, persisted: set[str]) -> dict[str, list[str]]:
+    """Each output's persisted inputs: a dataset held in memory between two nodes
+    (``trained_model``) is replaced by what it was made from, so a run that remakes
+    the splits also drops the model made through memory from them."""
+    direct = {
+        output: [i for i in node.inputs if not i.startswith("params")]
+        for node in pipeline.nodes
+        for output in node.outputs
+    }
+
+    def sources(name: str) -> set[str]:
+        found: set[str] = set()
+        for source in direct.get(name, []):
+            in_memory = source in direct and source not in persisted
+            found |= sources(source) if in_memory else {source}
+        return found
+
+    return {output: sorted(sources(output)) for output in direct}
+
+
 def _exists(catalog: DataCatalog, name: str, version: Version) -> bool:
     dataset = catalog.get(name, version=version)
     return dataset is not None and dataset.exists()
@@ -375,7 +398,11 @@ class ModelArtifactStaging:
             staged = PurePosixPath(folder) / name / original.name
             target = Path(str(staged / version / original.name))
             target.parent.mkdir(parents=True)
-            shutil.copy2(str(dataset._get_load_path()), target)
+            source = Path(str(dataset._get_load_path()))
+            if source.is_dir():  # a folder dataset (the fitted bundle)
+                shutil.copytree(source, target)
+            else:
+                shutil.copy2(source, target)
             self._moved[dataset] = original
             dataset._filepath = staged
 

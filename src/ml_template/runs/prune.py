@@ -60,7 +60,7 @@ def plan(data_dir: Path, store: RunStore, keep: int, protected: set[str]) -> Pla
         p
         for p in sorted(data_dir.rglob("*"))
         if (p.is_dir() and _VERSION.match(p.name) and p.name not in versions)
-        or (p.is_file() and p.name.startswith(".") and p.name.endswith(PARTIAL_SUFFIX))
+        or (p.name.startswith(".") and p.name.endswith(PARTIAL_SUFFIX))
     ]
     paths += [store.folder / f"{r.version}.json" for r in dropped]
     return Plan(kept=kept, dropped=dropped, paths=paths)

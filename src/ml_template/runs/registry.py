@@ -19,48 +19,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ml_template.model import TabularMLP
+    from ml_template.models import FittedModel
 
 CHAMPION = "champion"
-# The files of a logged model that the served pipeline reads, by catalog name.
-BUNDLE = {
-    "model": "model.pt",
-    "preprocessing": "preprocessing.json",
-    "decision_threshold": "decision_threshold.json",
-    "calibration": "calibration.json",
-    "conformal": "conformal.json",
-}
-# Files a model registered before they existed lacks, and what scoring uses instead.
-_OPTIONAL = {
-    "calibration": {"method": "none", "temperature": 1.0},
-    "conformal": {"method": "none"},
-}
+# The logged model's artifact that holds the fitted bundle (the served pipeline's input).
+BUNDLE = "fitted_model"
 
 
 @dataclass(frozen=True)
-class ModelBundle:
-    """A registered model's files, loaded: what scoring needs, and where it came from."""
+class RegisteredModel:
+    """A registered version's fitted bundle, and where it came from."""
 
-    model: TabularMLP
-    preprocessing: dict[str, Any]
-    decision_threshold: dict[str, float | None]
-    calibration: dict[str, Any]
-    conformal: dict[str, Any]
+    fitted: FittedModel
     model_name: str
     version: str
     run_id: str | None
-    drift_reference: dict[str, Any] | None = None  # None for a model logged without one
 
 
-def load_bundle(
+def load_registered(
     client: Any, model_name: str, alias: str = CHAMPION
-) -> ModelBundle | None:
-    """The files of the version ``alias`` points at (or of version ``alias`` when it
+) -> RegisteredModel | None:
+    """The bundle of the version ``alias`` points at (or of version ``alias`` when it
     is a number); None when the alias points at none yet."""
+    from kedro.io import Version  # noqa: PLC0415
     from mlflow.artifacts import download_artifacts  # noqa: PLC0415
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
-    from ml_template.datasets import TorchModelDataset  # noqa: PLC0415
+    from ml_template.datasets import FittedModelDataset  # noqa: PLC0415
 
     if str(alias).isdigit():  # a version asked for by number must exist
         version = client.get_model_version(model_name, str(alias))
@@ -80,49 +65,16 @@ def load_bundle(
                 artifact_uri=f"{logged.artifact_location}/artifacts", dst_path=folder
             )
         )
-        model = TorchModelDataset(
-            filepath=str(root / BUNDLE["model"]), version=_latest()
+        # A logged model holds one version of the bundle: the newest is it.
+        bundle = FittedModelDataset(
+            filepath=str(root / BUNDLE), version=Version(None, None)
         )
-        files = {
-            name: _load_json(root / file, name)
-            for name, file in BUNDLE.items()
-            if name != "model"
-        }
-        return ModelBundle(
-            model=model.load(),
+        return RegisteredModel(
+            fitted=bundle.load(),
             model_name=model_name,
             version=str(version.version),
             run_id=version.run_id,
-            drift_reference=_drift_reference(version.run_id),
-            **files,
         )
-
-
-def _load_json(path: Path, name: str) -> Any:
-    from ml_template.datasets.json import JSONDataset  # noqa: PLC0415
-
-    if name in _OPTIONAL and not path.exists():
-        return _OPTIONAL[name]
-    return JSONDataset(filepath=str(path), version=_latest()).load()
-
-
-def _drift_reference(run_id: str | None) -> dict[str, Any] | None:
-    """The drift reference the training run logged beside the model's files."""
-    from mlflow.artifacts import load_dict  # noqa: PLC0415
-    from mlflow.exceptions import MlflowException  # noqa: PLC0415
-
-    if run_id is None:
-        return None
-    try:
-        return load_dict(f"runs:/{run_id}/model/drift_reference.json")
-    except (MlflowException, OSError):
-        return None
-
-
-def _latest() -> Any:
-    from kedro.io import Version  # noqa: PLC0415
-
-    return Version(None, None)  # a logged model holds one version of each file
 
 
 def register(model_uri: str, model_name: str, tags: dict[str, str]) -> str:

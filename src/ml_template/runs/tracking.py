@@ -94,7 +94,8 @@ def summary(
     search = outputs.get("best_hyperparameters")
     if search:
         lines.append(
-            f"  tuning: best validation loss {search['validation_loss']:.4f} (trial "
+            f"  tuning ({search['kind']}): best validation loss "
+            f"{search['validation_loss']:.4f} (trial "
             f"{search['best_trial']}) against the default's "
             f"{search['default_validation_loss']:.4f}, {search['trials']} trials "
             f"({search['pruned']} pruned) in {search['seconds']:.0f} s; "
@@ -136,7 +137,7 @@ def summary(
 def log_nested_runs(trials: list[dict[str, Any]]) -> None:
     """One MLflow run per search trial, nested under the active run.
 
-    Each holds the trial's settings as parameters, its validation loss per epoch as a
+    Each holds the trial's settings as parameters, its validation loss per step as a
     metric history, its best as ``validation_loss``, its Optuna state as a tag, and its
     real start and end. (Logged when the search has ended: nodes never touch MLflow.)
     """
@@ -156,8 +157,8 @@ def log_nested_runs(trials: list[dict[str, Any]]) -> None:
             run_name=f"trial {trial['number']}",
         )
         curve = [
-            Metric("validation_loss_by_epoch", value, started, int(epoch))
-            for epoch, value in trial["validation_loss_by_epoch"].items()
+            Metric("validation_loss_by_step", value, started, int(step))
+            for step, value in trial["validation_loss_by_step"].items()
         ]
         best = trial["validation_loss"]
         client.log_batch(

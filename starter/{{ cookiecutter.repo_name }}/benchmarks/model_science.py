@@ -25,8 +25,8 @@ from benchmarks.common import (
 
 # The nodes this work added to the default run (the card is written by a hook, after).
 NEW_NODES = (
-    "evaluation.fit_calibration",
-    "evaluation.fit_conformal",
+    "model_engineering.fit_calibration",
+    "model_engineering.fit_conformal",
     "evaluation.predict_baselines",
     "evaluation.permutation_importances",
     "evaluation.plot_importances",

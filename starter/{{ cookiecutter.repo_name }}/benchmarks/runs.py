@@ -28,7 +28,10 @@ from benchmarks.common import (
     table,
 )
 
-TRAINING_NODES = ("evaluation.challenge_champion", "evaluation.build_drift_reference")
+TRAINING_NODES = (
+    "evaluation.challenge_champion",
+    "model_engineering.build_drift_reference",
+)
 INFERENCE_NODES = (
     "inference.use_champion",
     "inference.monitor_drift",

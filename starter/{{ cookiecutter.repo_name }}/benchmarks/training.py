@@ -1,4 +1,4 @@
-"""Section 4: the project's training loop (training.fit: one shuffle per epoch, a loss
+"""Section 4: the MLP kind's training loop (its fit: one shuffle per epoch, a loss
 read back per batch, validation loss and best-weights copy each epoch) against a
 minimal loop over preloaded tensors, same model, batch size and thread count."""
 
@@ -14,11 +14,13 @@ from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import median
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
-from {{ cookiecutter.python_package }}.model import MLPConfig, TabularMLP, loss_function
+from {{ cookiecutter.python_package }}.models import ModelInputs
+from {{ cookiecutter.python_package }}.models.kinds.mlp import MLPSettings
+from {{ cookiecutter.python_package }}.models.kinds.mlp.network import MLPConfig, TabularMLP, loss_function
+from {{ cookiecutter.python_package }}.models.kinds.mlp.training import Batches, fit, to_batches
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing
 from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
 from {{ cookiecutter.python_package }}.settings import CONFIG_LOADER_ARGS
-from {{ cookiecutter.python_package }}.training import Batches, TrainingParams, fit, to_batches
 
 EPOCHS = 3
 
@@ -29,11 +31,10 @@ def measure(project: Path, repetitions: int) -> dict[str, Any]:
         "parameters"
     ]
     schema = parse_contract(params["contract"])
-    model_params = params["model_engineering"]
-    training = TrainingParams.model_validate(
-        {**model_params["training"], "max_epochs": EPOCHS, "patience": EPOCHS + 1,
-         "device": "cpu"}
-    )  # fmt: skip
+    settings = params["model_engineering"]["model"]["mlp"]
+    training = MLPSettings.model_validate(
+        {**settings, "max_epochs": EPOCHS, "patience": EPOCHS + 1, "device": "cpu"}
+    )
     torch.set_num_threads(training.num_threads)
     train = pd.read_parquet(_latest(project, "data/05_model_input/train_set.parquet"))
     validation = pd.read_parquet(
@@ -47,7 +48,9 @@ def measure(project: Path, repetitions: int) -> dict[str, Any]:
         n_numeric=preprocessor.n_numeric_inputs,
         cardinalities=preprocessor.cardinalities,
         n_classes=len(contract.classes),
-        **model_params["model"],
+        hidden_sizes=training.hidden_sizes,
+        dropout=training.dropout,
+        max_embedding_dim=training.max_embedding_dim,
     )
 
     def project_loop() -> float:
@@ -84,7 +87,7 @@ def measure(project: Path, repetitions: int) -> dict[str, Any]:
 
 
 def _minimal_loop(
-    model: TabularMLP, config: MLPConfig, data: Batches, training: TrainingParams
+    model: TabularMLP, config: MLPConfig, data: Batches, training: MLPSettings
 ) -> float:
     """The practical limit: pre-shuffled contiguous slices, no per-batch sync."""
     optimizer = torch.optim.AdamW(
@@ -113,9 +116,13 @@ def _minimal_loop(
 
 def _batches(frame: pd.DataFrame, preprocessor: Preprocessor, contract: Any) -> Batches:
     numeric, categorical = transform(frame, preprocessor)
-    return to_batches(
-        numeric, categorical, encode_target(frame, contract), contract.is_binary, "cpu"
+    inputs = ModelInputs(
+        numeric,
+        categorical,
+        tuple(preprocessor.cardinalities),
+        encode_target(frame, contract),
     )
+    return to_batches(inputs, contract.is_binary, "cpu")
 
 
 def _latest(project: Path, dataset: str) -> Path:

@@ -9,22 +9,19 @@ from ml_template.pipelines.evaluation.importance import (
     plot_importances,
 )
 from ml_template.pipelines.evaluation.params import EvaluationParams
-from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+from tests.conftest import KINDS, toy_contract, toy_model, toy_split
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("classes", [["no", "yes"], ["a", "b", "c"]])
-def test_the_signal_columns_matter_and_the_noise_does_not(classes) -> None:
+def test_the_signal_columns_matter_and_the_noise_does_not(classes, kind) -> None:
     contract = toy_contract(classes)
     train, validation = toy_split(1200, 0, classes), toy_split(400, 1, classes)
     test = toy_split(800, 2, classes)
-    preprocessing = fit_preprocessing(train, contract)
-    model, _ = train_model(train, validation, preprocessing, contract, TOY_PARAMS)
+    model, _ = toy_model(train, validation, contract, kind)
     params = EvaluationParams(importance={"n_repeats": 3, "max_rows": 500, "seed": 0})
 
-    table = permutation_importances(
-        test, model, preprocessing, {"temperature": 1.0}, contract, params
-    )
+    table = permutation_importances(test, model, contract, params)
 
     assert table["column"].tolist() == ["x", "colour", "noise"]  # label = 2x + colour
     importance = table.set_index("column")["importance"]

@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from matplotlib.figure import Figure
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import roc_auc_score
 
 from ml_template.contract import Contract
-from ml_template.estimator import FittedClassifier
 from ml_template.metrics import (
     best_f1_threshold,
     classification_metrics,
     expected_calibration_error,
 )
+from ml_template.models import FittedModel, Model
+from ml_template.models.estimator import FittedClassifier
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
-    choose_threshold,
+    challenge_champion,
     evaluate_model,
-    fit_calibration,
-    fit_conformal,
     oracle_probabilities,
     predict_split,
+    uncalibrated,
 )
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,
 )
-from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
+from ml_template.pipelines.model_engineering.nodes import (
+    assemble_model,
+    choose_threshold,
+    fit_calibration,
+    fit_conformal,
+)
+from ml_template.pipelines.model_engineering.nodes import (
+    predict_split as predict_validation,
+)
 from ml_template.preprocessing import encode_target
-from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+from ml_template.runs.registry import RegisteredModel
+from tests.conftest import KINDS, toy_contract, toy_model, toy_split
 
 TOY = toy_contract()
 
@@ -47,12 +53,36 @@ EVALUATION_PARAMS = EvaluationParams(
 )
 
 
-@pytest.fixture(scope="module")
-def trained():
+@pytest.fixture(scope="module", params=KINDS)
+def trained(request: pytest.FixtureRequest):
+    """Toy splits and a model of each kind trained on them (not calibrated)."""
     train, validation, test = toy_split(1200, 0), toy_split(400, 1), toy_split(400, 2)
-    preprocessing = fit_preprocessing(train, TOY)
-    model, history = train_model(train, validation, preprocessing, TOY, TOY_PARAMS)
-    return train, validation, test, preprocessing, model, history
+    model, history = toy_model(train, validation, TOY, request.param)
+    return train, validation, test, model, history
+
+
+class OverConfident(Model):
+    """Another kind's logits, five times too large: probabilities near 0 or 1."""
+
+    def __init__(self, inner: Model) -> None:
+        super().__init__(inner.settings, inner.task)
+        self.inner = inner
+
+    def fit(self, train, validation, report=None):
+        raise NotImplementedError
+
+    def predict_raw(self, inputs):
+        return 5.0 * self.inner.predict_raw(inputs)
+
+    def save(self, folder):
+        raise NotImplementedError
+
+    @classmethod
+    def load(cls, folder):
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return "Over-confident."
 
 
 def test_metrics_of_perfect_and_known_predictions() -> None:
@@ -109,17 +139,15 @@ def test_expected_calibration_error_tells_calibrated_from_distorted() -> None:
 
 
 def test_temperature_scaling_softens_an_over_confident_model(trained) -> None:
-    _, validation, test, preprocessing, model, _ = trained
-    over_confident = copy.deepcopy(model)
-    with torch.no_grad():  # logits five times too large: probabilities near 0 or 1
-        over_confident.mlp[-1].weight *= 5.0
-        over_confident.mlp[-1].bias *= 5.0
+    _, validation, test, model, _ = trained
+    over_confident = FittedModel(OverConfident(model.model), model.preprocessing)
 
-    calibration = fit_calibration(validation, over_confident, preprocessing, TOY)
-    before = predict_split(test, over_confident, preprocessing, None, TOY)
-    after = predict_split(test, over_confident, preprocessing, calibration, TOY)
+    calibrated = fit_calibration(validation, over_confident, TOY)
+    before = predict_split(test, over_confident, TOY)
+    after = predict_split(test, calibrated, TOY)
     target = encode_target(test, TOY.table)
 
+    calibration = calibrated.calibration
     assert calibration["temperature"] == pytest.approx(5.0, rel=0.5)
     loss = calibration["validation_log_loss"]
     assert loss["after"] < loss["before"]
@@ -138,14 +166,14 @@ def test_temperature_scaling_softens_an_over_confident_model(trained) -> None:
 
 
 def test_served_calibration_matches_scikit_learns(trained) -> None:
-    _, validation, test, preprocessing, model, _ = trained
-    calibration = fit_calibration(validation, model, preprocessing, TOY)
+    _, validation, test, model, _ = trained
+    calibrated = fit_calibration(validation, model, TOY)
     target = encode_target(validation, TOY.table)
     reference = CalibratedClassifierCV(
-        FrozenEstimator(FittedClassifier(model, preprocessing)), method="temperature"
+        FrozenEstimator(FittedClassifier(model)), method="temperature"
     ).fit(validation, target)
 
-    ours = predict_split(test, model, preprocessing, calibration, TOY)
+    ours = predict_split(test, calibrated, TOY)
 
     np.testing.assert_allclose(
         ours[["probability_no", "probability_yes"]].to_numpy(),
@@ -154,30 +182,30 @@ def test_served_calibration_matches_scikit_learns(trained) -> None:
     )
 
 
-def test_evaluation_nodes_end_to_end(trained) -> None:
-    train, validation, test, preprocessing, model, _ = trained
+def test_probabilities_before_calibration_are_recovered(trained) -> None:
+    _, validation, test, model, _ = trained
+    calibrated = fit_calibration(validation, model, TOY)
 
-    calibration = fit_calibration(validation, model, preprocessing, TOY)
-    validation_predictions = predict_split(
-        validation, model, preprocessing, calibration, TOY
-    )
-    test_predictions = predict_split(test, model, preprocessing, calibration, TOY)
+    recovered = uncalibrated(calibrated.predict_proba(test), calibrated.temperature)
+
+    np.testing.assert_allclose(recovered, model.predict_proba(test), atol=1e-9)
+
+
+def test_evaluation_nodes_end_to_end(trained) -> None:
+    train, validation, test, model, _ = trained
+
+    calibrated = fit_calibration(validation, model, TOY)
+    validation_predictions = predict_validation(validation, calibrated, TOY)
     decision = choose_threshold(validation_predictions, TOY)
-    threshold = decision["threshold"]
-    conformal = fit_conformal(
-        validation, model, preprocessing, calibration, TOY, EVALUATION_PARAMS
-    )
-    baselines = predict_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
+    conformal = fit_conformal(validation, calibrated, TOY, EVALUATION_PARAMS.conformal)
+    fitted = assemble_model(calibrated, decision, conformal, {"numeric": {}})
+    test_predictions = predict_split(test, fitted, TOY)
+    baselines = predict_baselines(train, test, fitted, TOY, EVALUATION_PARAMS)
     report = evaluate_model(
-        test,
         test_predictions,
         baselines,
         pd.DataFrame(),  # no ground truth: no oracle
-        model,
-        preprocessing,
-        decision,
-        calibration,
-        conformal,
+        fitted,
         TOY,
         EVALUATION_PARAMS,
     )
@@ -188,6 +216,7 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
         "probability_yes",
         "label",
     ]
+    threshold = decision["threshold"]
     assert 0 < threshold < 1
     scores = {name: m["roc_auc"] for name, m in report["baselines"].items()}
     assert scores["majority"] == 0.5
@@ -196,8 +225,14 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
     assert report["model"]["roc_auc"] > 0.9
     assert report["model"]["roc_auc"] >= scores["logistic"] - 0.02
     assert report["oracle"] is None
-    assert report["calibration"]["temperature"] == calibration["temperature"]
+    assert report["calibration"]["temperature"] == fitted.temperature
     assert report["calibration"]["ece_after"] == report["model"]["ece"]
+    before = classification_metrics(
+        encode_target(test, TOY.table), model.predict_proba(test), None, 5
+    )
+    assert report["calibration"]["log_loss_before"] == pytest.approx(
+        before["log_loss"], abs=1e-9
+    )
     assert report["conformal"]["confidence"] == 0.9
     assert report["conformal"]["min_probability"] == conformal["min_probability"]
     assert 0.8 < report["conformal"]["coverage"] <= 1.0
@@ -207,9 +242,9 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
 
 
 def test_baselines_predict_every_test_row_with_probabilities(trained) -> None:
-    train, _, test, preprocessing, _, _ = trained
+    train, _, test, model, _ = trained
 
-    predictions = predict_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
+    predictions = predict_baselines(train, test, model, TOY, EVALUATION_PARAMS)
 
     assert list(predictions[["id", "label"]].itertuples(index=False)) == list(
         test[["id", "label"]].itertuples(index=False)
@@ -276,12 +311,13 @@ def test_multiclass_has_no_threshold() -> None:
 
 
 def test_plots_are_figures_with_content(trained) -> None:
-    train, _, test, preprocessing, model, history = trained
-    predictions = predict_split(test, model, preprocessing, None, TOY)
-    baselines = predict_baselines(train, test, preprocessing, TOY, EVALUATION_PARAMS)
+    train, _, test, model, history = trained
+    predictions = predict_split(test, model, TOY)
+    baselines = predict_baselines(train, test, model, TOY, EVALUATION_PARAMS)
+    fitted = model.with_parts(decision_threshold={"threshold": 0.5})
 
     figures = plot_evaluation(
-        predictions, baselines, {"threshold": 0.5}, history, TOY, EVALUATION_PARAMS
+        predictions, baselines, fitted, history, TOY, EVALUATION_PARAMS
     )
 
     assert len(figures) == 5
@@ -310,8 +346,8 @@ def test_plots_are_figures_with_content(trained) -> None:
 
 
 def test_interactive_curves_hold_roc_and_pr_traces(trained) -> None:
-    _, _, test, preprocessing, model, _ = trained
-    predictions = predict_split(test, model, preprocessing, None, TOY)
+    _, _, test, model, _ = trained
+    predictions = predict_split(test, model, TOY)
 
     figure = plot_interactive_curves(predictions, TOY)
 
@@ -331,11 +367,11 @@ def test_baselines_work_on_a_table_of_numbers_only() -> None:
     raw["sources"]["rows"]["columns"]["colour"]["role"] = "ignore"
     numbers_only = Contract.model_validate(raw)
     train, test = toy_split(300, 0), toy_split(100, 1)
-    preprocessing = fit_preprocessing(train, numbers_only)
-
-    predictions = predict_baselines(
-        train, test, preprocessing, numbers_only, EVALUATION_PARAMS
+    model, _ = toy_model(
+        train, toy_split(100, 2), numbers_only, "hist_gradient_boosting"
     )
+
+    predictions = predict_baselines(train, test, model, numbers_only, EVALUATION_PARAMS)
 
     for name in ("logistic", "boosted_trees"):
         assert (
@@ -344,3 +380,44 @@ def test_baselines_work_on_a_table_of_numbers_only() -> None:
             )
             > 0.8
         )
+
+
+@pytest.mark.parametrize(
+    ("challenger_kind", "champion_kind"),
+    [("hist_gradient_boosting", "mlp"), ("mlp", "hist_gradient_boosting")],
+)
+def test_the_gate_compares_kinds_on_the_same_rows(
+    challenger_kind: str, champion_kind: str
+) -> None:
+    train, validation, test = toy_split(1200, 0), toy_split(400, 1), toy_split(400, 2)
+    weak, _ = toy_model(  # a champion of the other kind that learnt little
+        train.head(60), validation, TOY, champion_kind, **_WEAK[champion_kind]
+    )
+    strong, _ = toy_model(train, validation, TOY, challenger_kind)
+    champion = RegisteredModel(weak, "churn", "3", None)
+    params = EVALUATION_PARAMS
+    metrics = {"model": {"roc_auc": _auc(test, strong)}}
+
+    decision = challenge_champion(test, metrics, champion, TOY, params)
+    reverse = challenge_champion(
+        test,
+        {"model": {"roc_auc": _auc(test, weak)}},
+        RegisteredModel(strong, "churn", "4", None),
+        TOY,
+        params,
+    )
+
+    assert decision["champion"] == pytest.approx(_auc(test, weak))
+    assert decision["challenger_wins"] is True
+    assert reverse["challenger_wins"] is False
+    assert "against champion v4's" in reverse["reason"]
+
+
+_WEAK = {
+    "mlp": {"max_epochs": 1, "learning_rate": 1e-4},
+    "hist_gradient_boosting": {"max_iter": 1, "max_leaf_nodes": 2},
+}
+
+
+def _auc(test: pd.DataFrame, model: FittedModel) -> float:
+    return roc_auc_score(test["label"] == "yes", model.predict_proba(test)[:, 1])

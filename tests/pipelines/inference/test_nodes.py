@@ -9,24 +9,27 @@ import pytest
 from ml_template.contract import Contract
 from ml_template.errors import MalformedRowsError
 from ml_template.pipelines.inference.nodes import predict, prepare_rows
-from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from tests.conftest import TOY_PARAMS, toy_contract, toy_split
+from tests.conftest import KINDS, toy_contract, toy_model, toy_split
 
 TOY = toy_contract()
 
 
-def test_predict_labels_with_the_decision_threshold() -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_predict_labels_with_the_decision_threshold(kind: str) -> None:
     train, validation = toy_split(600, 0), toy_split(200, 1)
-    preprocessing = fit_preprocessing(train, TOY)
-    model, _ = train_model(train, validation, preprocessing, TOY, TOY_PARAMS)
+    model, _ = toy_model(train, validation, TOY, kind)
     rows = validation.drop(columns="label")
 
-    calibration, sets = {"temperature": 1.0}, {"min_probability": 0.3}
+    sets = {"min_probability": 0.3}
     strict = predict(
-        rows, model, preprocessing, calibration, {"threshold": 0.9}, sets, TOY
+        rows,
+        model.with_parts(decision_threshold={"threshold": 0.9}, conformal=sets),
+        TOY,
     )
     lenient = predict(
-        rows, model, preprocessing, calibration, {"threshold": 0.1}, sets, TOY
+        rows,
+        model.with_parts(decision_threshold={"threshold": 0.1}, conformal=sets),
+        TOY,
     )
 
     assert list(strict.columns) == [

@@ -7,14 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-import torch
+from kedro.io import Version
 
+from ml_template.datasets import FittedModelDataset
 from ml_template.pipelines.evaluation import create_pipeline as evaluation_pipeline
 from ml_template.pipelines.model_engineering import create_pipeline
-from tests.conftest import NOT_COPIED, run_session
+from tests.conftest import KINDS, NOT_COPIED, run_session
 
 
-def test_model_engineering_trains_from_the_training_splits_only() -> None:
+def test_model_engineering_fits_one_bundle_without_the_test_split(
+    active_contract,
+) -> None:
     pipeline = create_pipeline()
 
     assert pipeline.inputs() == {
@@ -22,14 +25,19 @@ def test_model_engineering_trains_from_the_training_splits_only() -> None:
         "validation_set",
         "params:contract",
         "params:model_engineering",
+        "params:evaluation.conformal",  # the conformal sets' confidence
+        "params:monitoring",  # the drift reference's bins
         "tuned_hyperparameters",  # empty unless `--params tuned=true`
+        # The quarantined shares the drift reference keeps, per source.
+        *(
+            f"{s}_{p}"
+            for s in active_contract.sources
+            for p in ("intermediate", "quarantine")
+        ),
     }
-    assert pipeline.all_outputs() == {
-        "preprocessing",
-        "hyperparameters",
-        "model",
-        "training_history",
-    }
+    persisted = {"hyperparameters", "training_history", "fitted_model"}
+    assert persisted <= pipeline.all_outputs()
+    assert pipeline.outputs() == {"training_history", "fitted_model"}
     fit = next(
         node
         for node in pipeline.nodes
@@ -38,18 +46,16 @@ def test_model_engineering_trains_from_the_training_splits_only() -> None:
     assert fit.inputs == ["train_set", "params:contract"]
 
 
-def test_only_evaluation_reads_the_test_split() -> None:
+def test_only_evaluation_reads_the_test_split(active_contract) -> None:
     readers = {
         node.name for node in evaluation_pipeline().nodes if "test_set" in node.inputs
     }
 
     # The challenger gate scores the registry's champion on the same test split;
-    # evaluate_model scores the model before calibration there too, and permutation
-    # importance shuffles its columns.
+    # permutation importance shuffles its columns.
     assert readers == {
         "evaluation.predict_test",
         "evaluation.predict_baselines",
-        "evaluation.evaluate_model",
         "evaluation.permutation_importances",
         "evaluation.challenge_champion",
     }
@@ -62,19 +68,24 @@ def _metrics(project: Path) -> dict:
 
 
 @pytest.mark.slow
-def test_default_run_is_reproducible(tiny_project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_default_run_is_reproducible(
+    kind: str, tiny_project: Path, tmp_path: Path
+) -> None:
     runs = []
     for name in ("first", "second"):
         project = tmp_path / name
         shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
-        run_session(project)
+        run_session(project, {"model_engineering": {"model": {"kind": kind}}})
         runs.append(project)
 
     first, second = (_metrics(project)["model"] for project in runs)
     assert first == pytest.approx(second, rel=0, abs=1e-6)
-    (model_file,) = (runs[0] / "data/06_models/model.pt").glob("*/model.pt")
-    artifact = torch.load(model_file, weights_only=True)
-    assert set(artifact) == {"config", "state_dict"}
+    bundle = FittedModelDataset(
+        filepath=str(runs[0] / "data/06_models/fitted_model"),
+        version=Version(None, None),
+    )
+    assert bundle.load().model.__class__.__module__.endswith(kind)
     plots = {
         path.name for path in (runs[0] / "data/08_reporting/plots").glob("*/*/*.png")
     }

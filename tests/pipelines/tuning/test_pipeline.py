@@ -51,9 +51,7 @@ def test_search_then_train_with_its_best(project_copy: Path) -> None:
     for trial in trials:
         child = by_name[f"trial {trial['number']}"]
         assert child.data.tags["optuna.state"] == trial["state"]
-        assert child.data.params["model.hidden_sizes"] == str(
-            trial["params"]["model.hidden_sizes"]
-        )
+        assert child.data.params["hidden_sizes"] == str(trial["params"]["hidden_sizes"])
     assert "reports/best_hyperparameters.json" in {
         a.path for a in client.list_artifacts(parent.info.run_id, "reports")
     }
@@ -66,7 +64,8 @@ def test_search_then_train_with_its_best(project_copy: Path) -> None:
 
     used = _latest(project_copy, "hyperparameters")
     assert used["source"] == f"tuning run {search['version']}"
-    assert used["model"]["hidden_sizes"] == best["values"]["model.hidden_sizes"]
-    assert used["training"]["learning_rate"] == pytest.approx(
-        best["values"]["training.learning_rate"]
+    assert best["kind"] == used["model"]["kind"] == "mlp"
+    assert used["model"]["mlp"]["hidden_sizes"] == best["values"]["hidden_sizes"]
+    assert used["model"]["mlp"]["learning_rate"] == pytest.approx(
+        best["values"]["learning_rate"]
     )

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ml_template.contract import Contract, frames
+from ml_template.models import FittedModel
+from ml_template.models.fitted import probability_columns
 from ml_template.pipelines.evaluation.params import EvaluationParams
-from ml_template.preprocessing import Preprocessor, encode_target, transform
+from ml_template.preprocessing import encode_target, transform
 from ml_template.schema import DatasetSchema
-from ml_template.scoring import probability_columns
 
 BASELINES = ("majority", "logistic", "boosted_trees")
 _MAX_TREE_CATEGORIES = 255  # HistGradientBoosting's limit per categorical feature
@@ -28,7 +29,7 @@ _MAX_TREE_CATEGORIES = 255  # HistGradientBoosting's limit per categorical featu
 def predict_baselines(
     train_set: pd.DataFrame,
     test_set: pd.DataFrame,
-    preprocessing: dict[str, Any],
+    fitted_model: FittedModel,
     contract: Contract,
     params: EvaluationParams,
 ) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def predict_baselines(
     Args:
         train_set: The training split (what every baseline is fitted on).
         test_set: The test split.
-        preprocessing: The model's fitted preprocessing (the baselines' inputs too).
+        fitted_model: The model's bundle: its preprocessing is the baselines' too.
         contract: The data contract.
         params: ``evaluation``: ``logistic_baseline`` and ``boosted_trees_baseline``
             are scikit-learn arguments.
@@ -46,7 +47,7 @@ def predict_baselines(
         The test rows' ids and true label, and ``<baseline>.probability_<class>`` columns.
     """
     table = contract.table
-    preprocessor = Preprocessor.from_dict(preprocessing)
+    preprocessor = fitted_model.preprocessing
     target = encode_target(train_set, table)
     train, test = transform(train_set, preprocessor), transform(test_set, preprocessor)
     prior = np.bincount(target, minlength=len(table.classes)) / len(target)
@@ -60,7 +61,7 @@ def predict_baselines(
     columns = {
         f"{name}.{column}": values[:, index]
         for name, values in probabilities.items()
-        for index, column in enumerate(probability_columns(table))
+        for index, column in enumerate(probability_columns(table.classes))
     }
     return test_set[[*table.ids, table.target]].reset_index(drop=True).assign(**columns)
 
@@ -69,7 +70,9 @@ def baseline_probabilities(
     predictions: pd.DataFrame, name: str, schema: DatasetSchema
 ) -> np.ndarray:
     """One baseline's ``(rows, n_classes)`` probabilities from ``predict_baselines``."""
-    return predictions[[f"{name}.{c}" for c in probability_columns(schema)]].to_numpy()
+    return predictions[
+        [f"{name}.{c}" for c in probability_columns(schema.classes)]
+    ].to_numpy()
 
 
 Inputs = tuple[np.ndarray, np.ndarray]  # numeric matrix, category codes

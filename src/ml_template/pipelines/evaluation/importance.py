@@ -8,25 +8,20 @@ works per input column of the feature table, whatever the preprocessing makes of
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 from matplotlib.figure import Figure
 
 from ml_template.contract import Contract, frames
-from ml_template.estimator import FittedClassifier
-from ml_template.model import TabularMLP
+from ml_template.models import FittedModel
+from ml_template.models.estimator import FittedClassifier
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target
-from ml_template.scoring import temperature
 
 
 @frames.pandas_splits
 def permutation_importances(
     test_set: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    calibration: dict[str, Any],
+    fitted_model: FittedModel,
     contract: Contract,
     params: EvaluationParams,
 ) -> pd.DataFrame:
@@ -48,7 +43,7 @@ def permutation_importances(
     )
     metric = "roc_auc" if table.is_binary else "roc_auc_ovr"
     result = permutation_importance(
-        FittedClassifier(model, preprocessing, temperature(calibration)),
+        FittedClassifier(fitted_model),
         rows[columns],
         encode_target(rows, table),
         scoring=metric,

@@ -1,5 +1,5 @@
-"""Evaluation nodes: calibration, predictions, decision threshold, metrics, the
-challenger gate and the drift reference."""
+"""Evaluation nodes: the fitted bundle's test metrics beside the baselines', and the
+challenger gate. Nothing here names a model kind."""
 
 from __future__ import annotations
 
@@ -8,136 +8,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ml_template.conformal import coverage, fit_sets, prediction_sets
+from ml_template.conformal import coverage, prediction_sets
 from ml_template.contract import Contract, frames
-from ml_template.estimator import FittedClassifier
-from ml_template.metrics import best_f1_threshold, classification_metrics
-from ml_template.model import TabularMLP
-from ml_template.monitoring import MonitoringParams, drift_reference, quarantine_shares
+from ml_template.metrics import classification_metrics
+from ml_template.models import FittedModel, class_probabilities
+from ml_template.models.fitted import probability_columns
 from ml_template.pipelines.evaluation.baselines import (
     BASELINES,
     baseline_probabilities,
 )
 from ml_template.pipelines.evaluation.params import EvaluationParams
+from ml_template.pipelines.model_engineering.nodes import predict_split
 from ml_template.preprocessing import encode_target
-from ml_template.runs.registry import ModelBundle
+from ml_template.runs.registry import RegisteredModel
 from ml_template.schema import DatasetSchema
-from ml_template.scoring import probability_columns, score, temperature
 
 
-@frames.pandas_splits
-def fit_calibration(
-    validation_set: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    contract: Contract,
-) -> dict[str, Any]:
-    """Temperature scaling fitted on the validation split (scikit-learn's).
-
-    One number divides the model's logits so that its probabilities match observed
-    frequencies; rankings, hence ROC-AUC, never change. Every probability the project
-    reports, saves or serves is the calibrated one.
-
-    Returns:
-        ``{"method": "temperature", "temperature": t, "validation_log_loss": {...}}``.
-    """
-    from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
-    from sklearn.frozen import FrozenEstimator  # noqa: PLC0415
-    from sklearn.metrics import log_loss  # noqa: PLC0415
-
-    target = encode_target(validation_set, contract.table)
-    classifier = FittedClassifier(model, preprocessing)
-    calibrated = CalibratedClassifierCV(
-        FrozenEstimator(classifier), method="temperature"
-    ).fit(validation_set, target)
-    (calibrator,) = calibrated.calibrated_classifiers_[0].calibrators
-    temperature = 1.0 / float(calibrator.beta_)
-    return {
-        "method": "temperature",
-        "temperature": temperature,
-        "fitted_on": "validation_set",
-        "validation_log_loss": {
-            "before": float(log_loss(target, classifier.predict_proba(validation_set))),
-            "after": float(
-                log_loss(
-                    target,
-                    FittedClassifier(model, preprocessing, temperature).predict_proba(
-                        validation_set
-                    ),
-                )
-            ),
-        },
-    }
-
-
-@frames.pandas_splits
-def fit_conformal(
-    validation_set: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    calibration: dict[str, Any],
-    contract: Contract,
-    params: EvaluationParams,
-) -> dict[str, Any]:
-    """The conformal prediction-set rule, fitted on the validation split.
-
-    The validation split also chose the best epoch, the temperature and the decision
-    threshold: the split-conformal guarantee assumes rows the model never saw, and
-    early stopping's choice among a few dozen epochs bends it little. The test split,
-    used by nothing else, measures the coverage actually reached (``evaluate_model``).
-
-    Returns:
-        ``{"method": "lac", "confidence", "min_probability", "calibration_rows"}``: a
-        class enters a row's set when its calibrated probability reaches
-        ``min_probability``.
-    """
-    classifier = FittedClassifier(model, preprocessing, temperature(calibration))
-    target = encode_target(validation_set, contract.table)
-    return fit_sets(classifier, validation_set, target, params.conformal)
-
-
-@frames.pandas_splits
-def predict_split(
-    split: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    calibration: dict[str, Any] | None,
-    contract: Contract,
-) -> pd.DataFrame:
-    """Calibrated class probabilities for every row of a split, next to its id and
-    true label."""
-    table = contract.table
-    predictions = score(split, model, preprocessing, table, calibration)
-    return predictions.assign(**{table.target: split[table.target].to_numpy()})
-
-
-def choose_threshold(
-    validation_predictions: pd.DataFrame, contract: Contract
-) -> dict[str, float | None]:
-    """The decision rule: the positive-class threshold maximising validation F1.
-
-    Returns:
-        ``{"threshold": t}`` for a binary target; ``{"threshold": None}`` (the most
-        probable class wins) otherwise.
-    """
-    table = contract.table
-    if not table.is_binary:
-        return {"threshold": None}
-    target, probabilities = _target_and_probabilities(validation_predictions, table)
-    return {"threshold": best_f1_threshold(target, probabilities[:, 1])}
-
-
-@frames.pandas_splits
-def evaluate_model(  # noqa: PLR0913, PLR0917
-    test_set: pd.DataFrame,
+def evaluate_model(
     test_predictions: pd.DataFrame,
     baseline_predictions: pd.DataFrame,
     true_probabilities: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    decision: dict[str, float | None],
-    calibration: dict[str, Any],
-    conformal: dict[str, Any],
+    fitted_model: FittedModel,
     contract: Contract,
     params: EvaluationParams,
 ) -> dict[str, Any]:
@@ -146,15 +37,18 @@ def evaluate_model(  # noqa: PLR0913, PLR0917
     sets' coverage.
 
     Baselines and the oracle decide by the most probable class; the model by its
-    threshold.
+    threshold. The test split is scored once (``test_predictions``); the probabilities
+    before calibration are recovered from those.
     """
     table, bins = contract.table, params.calibration_bins
+    calibration, conformal = fitted_model.calibration, fitted_model.conformal
+    decision = fitted_model.decision_threshold
     target, probabilities = _target_and_probabilities(test_predictions, table)
     model_metrics = classification_metrics(
         target, probabilities, decision["threshold"], bins
     )
-    raw = score(test_set, model, preprocessing, table)[probability_columns(table)]
-    uncalibrated = classification_metrics(target, raw.to_numpy(), None, bins)
+    raw = uncalibrated(probabilities, fitted_model.temperature)
+    before = classification_metrics(target, raw, None, bins)
     baselines = {
         name: classification_metrics(
             target,
@@ -180,7 +74,7 @@ def evaluate_model(  # noqa: PLR0913, PLR0917
             **{
                 f"{metric}_{when}": values[metric]
                 for when, values in (
-                    ("before", uncalibrated),
+                    ("before", before),
                     ("after", model_metrics),
                 )
                 for metric in ("ece", "brier", "log_loss")
@@ -202,6 +96,15 @@ def evaluate_model(  # noqa: PLR0913, PLR0917
     }
 
 
+def uncalibrated(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """The probabilities before temperature scaling: ``softmax(t * log p)`` undoes
+    ``p = softmax(logits / t)`` (up to rounding)."""
+    with np.errstate(divide="ignore"):
+        logits = np.log(probabilities.astype("float64")) * temperature
+    binary = logits.shape[1] == 2  # noqa: PLR2004
+    return class_probabilities(logits[:, 1] - logits[:, 0] if binary else logits)
+
+
 def oracle_probabilities(
     predictions: pd.DataFrame, true_probabilities: pd.DataFrame, schema: DatasetSchema
 ) -> np.ndarray | None:
@@ -211,7 +114,7 @@ def oracle_probabilities(
     binary target may give the positive class's only). None when it is empty, lacks a
     column or does not cover every row: the oracle is then unknown.
     """
-    columns = probability_columns(schema)
+    columns = probability_columns(schema.classes)
     given = [c for c in columns if c in true_probabilities.columns]
     binary_positive_only = schema.is_binary and given == columns[1:]
     if given != columns and not binary_positive_only:
@@ -232,7 +135,7 @@ def oracle_probabilities(
 def challenge_champion(
     test_set: pd.DataFrame,
     evaluation_metrics: dict[str, Any],
-    champion: ModelBundle | None,
+    champion: RegisteredModel | None,
     contract: Contract,
     params: EvaluationParams,
 ) -> dict[str, Any]:
@@ -259,13 +162,7 @@ def challenge_champion(
         }
     decision["champion_version"] = champion.version
     try:
-        predictions = predict_split(
-            test_set,
-            champion.model,
-            champion.preprocessing,
-            champion.calibration,
-            contract,
-        )
+        predictions = predict_split(test_set, champion.fitted, contract)
     except (KeyError, ValueError, RuntimeError) as error:
         return decision | {
             "challenger_wins": True,
@@ -285,37 +182,11 @@ def challenge_champion(
     }
 
 
-@frames.pandas_splits
-def build_drift_reference(
-    train_set: pd.DataFrame,
-    validation_predictions: pd.DataFrame,
-    contract: Contract,
-    params: MonitoringParams,
-    **tables: pd.DataFrame,
-) -> dict[str, Any]:
-    """What drift monitoring compares each batch with (stored with the model).
-
-    Args:
-        train_set: The training split (feature distributions).
-        validation_predictions: The validation split's predictions (predicted distribution).
-        contract: The data contract (the features and their kinds).
-        params: ``monitoring`` (the number of bins).
-        **tables: ``<source>_intermediate`` and ``<source>_quarantine`` per source.
-    """
-    return drift_reference(
-        train_set,
-        validation_predictions,
-        quarantine_shares(tables),
-        contract.table,
-        params.bins,
-    )
-
-
 def _target_and_probabilities(
     predictions: pd.DataFrame, schema: DatasetSchema
 ) -> tuple[np.ndarray, np.ndarray]:
     target = encode_target(predictions, schema)
-    return target, predictions[probability_columns(schema)].to_numpy()
+    return target, predictions[probability_columns(schema.classes)].to_numpy()
 
 
 def metrics_for_tracking(
@@ -326,7 +197,8 @@ def metrics_for_tracking(
     Test metrics are ``test.<metric>``, baselines ``baseline.<name>.<metric>``, the
     oracle's ``oracle.<metric>`` (when known), calibration ``calibration.<quantity>``,
     conformal sets ``conformal.<quantity>``;
-    the training history becomes one series per quantity, stepped by epoch.
+    the training history becomes one series per quantity, stepped by training step
+    (epoch, boosting round), and ``best_step`` the step whose model was kept.
     """
     groups = {
         "test": evaluation_metrics["model"],
@@ -351,11 +223,12 @@ def metrics_for_tracking(
             "value": evaluation_metrics["decision_threshold"],
             "step": 0,
         }
-    for key in ("train_loss", "validation_loss", "samples_per_second"):
+    series = [key for key in training_history[0] if key != "step"]
+    for key in series:
         tracked[key] = [
-            {"value": record[key], "step": record["epoch"]}
+            {"value": record[key], "step": record["step"]}
             for record in training_history
         ]
     best = min(training_history, key=lambda record: record["validation_loss"])
-    tracked["best_epoch"] = {"value": best["epoch"], "step": 0}
+    tracked["best_step"] = {"value": best["step"], "step": 0}
     return tracked

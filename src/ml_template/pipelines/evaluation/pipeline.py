@@ -1,29 +1,24 @@
-"""Wiring of the evaluation pipeline."""
+"""Wiring of the evaluation pipeline: the fitted bundle on the test split."""
 
 from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from ml_template.contract.active import active_contract
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.importance import (
     permutation_importances,
     plot_importances,
 )
 from ml_template.pipelines.evaluation.nodes import (
-    build_drift_reference,
     challenge_champion,
-    choose_threshold,
     evaluate_model,
-    fit_calibration,
-    fit_conformal,
     metrics_for_tracking,
-    predict_split,
 )
 from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,
 )
+from ml_template.pipelines.model_engineering.nodes import predict_split
 
 _SCHEMA = "params:contract"
 
@@ -33,51 +28,17 @@ def create_pipeline(**kwargs: object) -> Pipeline:
     return Pipeline(
         [
             Node(
-                fit_calibration,
-                inputs=["validation_set", "model", "preprocessing", _SCHEMA],
-                outputs="calibration",
-                name="fit_calibration",
-            ),
-            Node(
-                fit_conformal,
-                inputs=[
-                    "validation_set",
-                    "model",
-                    "preprocessing",
-                    "calibration",
-                    _SCHEMA,
-                    "params:evaluation",
-                ],
-                outputs="conformal",
-                name="fit_conformal",
-            ),
-            *(
-                Node(
-                    predict_split,
-                    inputs=[
-                        f"{split}_set",
-                        "model",
-                        "preprocessing",
-                        "calibration",
-                        _SCHEMA,
-                    ],
-                    outputs=f"{split}_predictions",
-                    name=f"predict_{split}",
-                )
-                for split in ("validation", "test")
-            ),
-            Node(
-                choose_threshold,
-                inputs=["validation_predictions", _SCHEMA],
-                outputs="decision_threshold",
-                name="choose_threshold",
+                predict_split,
+                inputs=["test_set", "fitted_model", _SCHEMA],
+                outputs="test_predictions",
+                name="predict_test",
             ),
             Node(
                 predict_baselines,
                 inputs=[
                     "train_set",
                     "test_set",
-                    "preprocessing",
+                    "fitted_model",
                     _SCHEMA,
                     "params:evaluation",
                 ],
@@ -86,19 +47,14 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 evaluate_model,
-                inputs={
-                    "test_set": "test_set",
-                    "test_predictions": "test_predictions",
-                    "baseline_predictions": "baseline_predictions",
-                    "true_probabilities": "true_probabilities",
-                    "model": "model",
-                    "preprocessing": "preprocessing",
-                    "decision": "decision_threshold",
-                    "calibration": "calibration",
-                    "conformal": "conformal",
-                    "contract": _SCHEMA,
-                    "params": "params:evaluation",
-                },
+                inputs=[
+                    "test_predictions",
+                    "baseline_predictions",
+                    "true_probabilities",
+                    "fitted_model",
+                    _SCHEMA,
+                    "params:evaluation",
+                ],
                 outputs="evaluation_metrics",
                 name="evaluate_model",
             ),
@@ -119,7 +75,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 inputs=[
                     "test_predictions",
                     "baseline_predictions",
-                    "decision_threshold",
+                    "fitted_model",
                     "training_history",
                     _SCHEMA,
                     "params:evaluation",
@@ -135,14 +91,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 permutation_importances,
-                inputs=[
-                    "test_set",
-                    "model",
-                    "preprocessing",
-                    "calibration",
-                    _SCHEMA,
-                    "params:evaluation",
-                ],
+                inputs=["test_set", "fitted_model", _SCHEMA, "params:evaluation"],
                 outputs="feature_importance",
                 name="permutation_importances",
             ),
@@ -164,29 +113,8 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 outputs="promotion_decision",
                 name="challenge_champion",
             ),
-            Node(
-                build_drift_reference,
-                inputs={
-                    "train_set": "train_set",
-                    "validation_predictions": "validation_predictions",
-                    "contract": _SCHEMA,
-                    "params": "params:monitoring",
-                    **_cleaning_outputs(),
-                },
-                outputs="drift_reference",
-                name="build_drift_reference",
-            ),
         ],
         tags="evaluation",
         namespace="evaluation",
         prefix_datasets_with_namespace=False,
     )
-
-
-def _cleaning_outputs(prefix: str = "") -> dict[str, str]:
-    """Each contract source's clean and quarantined tables, by argument name."""
-    return {
-        f"{source}_{part}": f"{prefix}{source}_{part}"
-        for source in active_contract().sources
-        for part in ("intermediate", "quarantine")
-    }

@@ -18,17 +18,18 @@ from sklearn.metrics import (
 
 from ml_template.contract import Contract
 from ml_template.metrics import expected_calibration_error, predicted_labels
+from ml_template.models import FittedModel
+from ml_template.models.fitted import probability_columns
 from ml_template.pipelines.evaluation.baselines import baseline_probabilities
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target
 from ml_template.schema import DatasetSchema
-from ml_template.scoring import probability_columns
 
 
 def plot_evaluation(
     test_predictions: pd.DataFrame,
     baseline_predictions: pd.DataFrame,
-    decision: dict[str, float | None],
+    fitted_model: FittedModel,
     training_history: list[dict[str, float]],
     contract: Contract,
     params: EvaluationParams,
@@ -37,7 +38,9 @@ def plot_evaluation(
     baselines), the confusion matrix and the training curves."""
     table = contract.table
     target = encode_target(test_predictions, table)
-    scored = {"model": test_predictions[probability_columns(table)].to_numpy()} | {
+    scored = {
+        "model": test_predictions[probability_columns(table.classes)].to_numpy()
+    } | {
         name: baseline_probabilities(baseline_predictions, name, table)
         for name in _FITTED_BASELINES
     }
@@ -45,8 +48,10 @@ def plot_evaluation(
         _curves(target, scored, table, "roc"),
         _curves(target, scored, table, "pr"),
         _calibration(target, scored, table, params.calibration_bins),
-        _confusion(target, scored["model"], decision["threshold"], table),
-        _training_curves(training_history),
+        _confusion(
+            target, scored["model"], fitted_model.decision_threshold["threshold"], table
+        ),
+        _training_curves(training_history, fitted_model.model.step_name),
     )
 
 
@@ -154,17 +159,17 @@ def _confusion(
     return figure
 
 
-def _training_curves(history: list[dict[str, float]]) -> Figure:
+def _training_curves(history: list[dict[str, float]], step_name: str) -> Figure:
     figure = Figure(figsize=(6, 4))
     axes = figure.subplots()
-    epochs = [record["epoch"] for record in history]
+    steps = [record["step"] for record in history]
     for key in ("train_loss", "validation_loss"):
-        axes.plot(
-            epochs, [record[key] for record in history], label=key.replace("_", " ")
-        )
+        if key in history[0]:
+            values = [record[key] for record in history]
+            axes.plot(steps, values, label=key.replace("_", " "))
     best = min(history, key=lambda record: record["validation_loss"])
-    axes.axvline(best["epoch"], linestyle="--", color="grey", label="best epoch")
-    axes.set(xlabel="Epoch", ylabel="Loss", title="Training curves")
+    axes.axvline(best["step"], linestyle="--", color="grey", label=f"best {step_name}")
+    axes.set(xlabel=step_name.capitalize(), ylabel="Loss", title="Training curves")
     axes.legend(loc="best")
     return figure
 
@@ -180,7 +185,7 @@ def plot_interactive_curves(
     """ROC and precision-recall curves as one Plotly figure (kedro-viz previews it)."""
     table = contract.table
     target = encode_target(test_predictions, table)
-    probabilities = test_predictions[probability_columns(table)].to_numpy()
+    probabilities = test_predictions[probability_columns(table.classes)].to_numpy()
     figure = make_subplots(
         rows=1, cols=2, subplot_titles=("ROC curve", "Precision-recall curve")
     )

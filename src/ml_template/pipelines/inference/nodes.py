@@ -13,7 +13,8 @@ from ml_template.contract import Contract, ContractError, clean
 from ml_template.contract.model import ROW_ID
 from ml_template.errors import MalformedRowsError
 from ml_template.metrics import predicted_labels
-from ml_template.model import TabularMLP
+from ml_template.models import FittedModel
+from ml_template.models.fitted import probability_columns, score
 from ml_template.monitoring import (
     MonitoringParams,
     compare,
@@ -21,8 +22,7 @@ from ml_template.monitoring import (
     quarantine_shares,
     to_html,
 )
-from ml_template.runs.registry import ModelBundle
-from ml_template.scoring import probability_columns, score
+from ml_template.runs.registry import RegisteredModel
 from ml_template.user_errors import UserError
 
 _SHOWN = 10
@@ -38,18 +38,10 @@ class DriftError(UserError, RuntimeError):
 
 
 def use_champion(
-    champion: ModelBundle | None,
-) -> tuple[
-    TabularMLP,
-    dict[str, Any],
-    dict[str, float | None],
-    dict[str, Any],
-    dict[str, Any],
-    dict[str, Any],
-]:
-    """The champion's model, preprocessing, decision threshold, calibration and
-    conformal rule, for the scoring steps, and its drift reference (with the champion's
-    name; empty keys if it has none).
+    champion: RegisteredModel | None,
+) -> tuple[FittedModel, dict[str, Any]]:
+    """The champion's fitted bundle, for the scoring steps, and its drift reference
+    (with the champion's name; only that if it has none).
 
     Raises:
         NoChampionError: No registered version holds the ``champion`` alias yet.
@@ -60,14 +52,7 @@ def use_champion(
             "`kedro run` (the first completed training run becomes the champion)."
         )
     reference = {"model": f"{champion.model_name} v{champion.version}"}
-    return (
-        champion.model,
-        champion.preprocessing,
-        champion.decision_threshold,
-        champion.calibration,
-        champion.conformal,
-        reference | (champion.drift_reference or {}),
-    )
+    return champion.fitted, reference | (champion.fitted.drift_reference or {})
 
 
 def monitor_drift(
@@ -221,14 +206,8 @@ def _unreadable_aggregates(given: pd.DataFrame, numbers: pd.DataFrame) -> list[s
     ]
 
 
-def predict(  # noqa: PLR0913, PLR0917
-    features: pd.DataFrame,
-    model: TabularMLP,
-    preprocessing: dict[str, Any],
-    calibration: dict[str, Any],
-    decision: dict[str, float | None],
-    conformal: dict[str, Any],
-    contract: Contract,
+def predict(
+    features: pd.DataFrame, fitted_model: FittedModel, contract: Contract
 ) -> pd.DataFrame:
     """Each row's ids, calibrated class probabilities, predicted label and conformal
     prediction set.
@@ -238,10 +217,12 @@ def predict(  # noqa: PLR0913, PLR0917
     reaches the conformal rule's (at its configured confidence); a model registered
     before conformal sets existed returns no set.
     """
-    table = contract.table
-    predictions = score(features, model, preprocessing, table, calibration)
-    probabilities = predictions[probability_columns(table)].to_numpy()
-    labels = predicted_labels(probabilities, decision["threshold"])
+    table, conformal = contract.table, fitted_model.conformal
+    predictions = score(features, fitted_model, table.ids)
+    probabilities = predictions[probability_columns(table.classes)].to_numpy()
+    labels = predicted_labels(
+        probabilities, fitted_model.decision_threshold["threshold"]
+    )
     classes = pd.Series(table.classes)
     predictions[f"predicted_{table.target}"] = classes[labels].to_numpy()
     if "min_probability" in conformal:

@@ -9,7 +9,6 @@ from kedro.pipeline import Node, Pipeline
 from ml_template.contract.active import active_contract
 from ml_template.pipelines.data_engineering.nodes import engineer_features
 from ml_template.pipelines.data_engineering.pipeline import CONTRACT, sources_to_primary
-from ml_template.pipelines.evaluation.pipeline import _cleaning_outputs
 from ml_template.pipelines.inference.nodes import (
     enforce_drift_policy,
     monitor_drift,
@@ -17,18 +16,13 @@ from ml_template.pipelines.inference.nodes import (
     prepare_rows,
     use_champion,
 )
+from ml_template.pipelines.model_engineering.pipeline import cleaning_outputs
 
 NAMESPACE = "inference"
 SERVING_INPUT = f"{NAMESPACE}.primary_table"
-# What the served steps read: in the logged model its own files; in batch inference
+# What the served steps read: in the logged model its own copy; in batch inference
 # the registry's champion.
-MODEL_FILES = (
-    "model",
-    "preprocessing",
-    "decision_threshold",
-    "calibration",
-    "conformal",
-)
+MODEL = "fitted_model"
 
 
 def serving_pipeline() -> Pipeline:
@@ -51,15 +45,7 @@ def serving_pipeline() -> Pipeline:
             ),
             Node(
                 predict,
-                inputs=[
-                    f"{NAMESPACE}.features",
-                    "model",
-                    "preprocessing",
-                    "calibration",
-                    "decision_threshold",
-                    "conformal",
-                    CONTRACT,
-                ],
+                inputs=[f"{NAMESPACE}.features", MODEL, CONTRACT],
                 outputs=f"{NAMESPACE}.predictions",
                 name="predict",
                 namespace=NAMESPACE,
@@ -77,12 +63,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         parameters={CONTRACT},
         tags="inference",
     )
-    champion = {name: f"{NAMESPACE}.champion_{name}" for name in MODEL_FILES}
+    champion = f"{NAMESPACE}.champion_{MODEL}"
     reference = f"{NAMESPACE}.drift_reference"
     use = Node(
         use_champion,
         inputs="champion_model",
-        outputs=[*champion.values(), reference],
+        outputs=[champion, reference],
         name="use_champion",
         namespace=NAMESPACE,
     )
@@ -94,7 +80,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             "reference": reference,
             "contract": CONTRACT,
             "params": "params:monitoring",
-            **_cleaning_outputs(f"{NAMESPACE}."),
+            **cleaning_outputs(f"{NAMESPACE}."),
         },
         outputs=[
             f"{NAMESPACE}.drift_report",
@@ -114,5 +100,5 @@ def create_pipeline(**kwargs: object) -> Pipeline:
     return (
         batch
         + Pipeline([use, monitor, enforce], tags="inference")
-        + Pipeline(serving_pipeline(), inputs=champion)
+        + Pipeline(serving_pipeline(), inputs={MODEL: champion})
     )

@@ -1,5 +1,6 @@
-"""Hyper-parameter search: Optuna's TPE sampler over the network and its training,
-each trial scored by its best validation loss and pruned early when it lags."""
+"""Hyper-parameter search: Optuna's TPE sampler over the chosen model kind's settings,
+each trial scored by its best validation loss and pruned early when it lags (kinds
+that report each step; others are judged on their whole run)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,15 @@ import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-import torch
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ml_template.contract import Contract, frames
 
 if TYPE_CHECKING:
     import optuna
-from ml_template.pipelines.model_engineering.nodes import Split, split_batches
+from ml_template.models import ModelEngineeringParams, Task
+from ml_template.pipelines.model_engineering.nodes import Split, split_inputs
 from ml_template.preprocessing import fit_preprocessor
-from ml_template.training import (
-    ModelEngineeringParams,
-    build_and_fit,
-    resolve_device,
-    with_values,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +28,8 @@ class Dimension(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    low: float | None = None
-    high: float | None = None
+    low: int | float | None = None
+    high: int | float | None = None
     log: bool = False
     choices: list[Any] | None = None
 
@@ -64,12 +59,28 @@ class TuningParams(BaseModel):
     n_trials: int = Field(gt=0)
     timeout_seconds: float = Field(gt=0, description="No new trial starts after it.")
     seed: int
-    max_epochs: int = Field(gt=0, description="Each trial's epoch budget.")
     pruner: PrunerParams = Field(default_factory=PrunerParams)
-    search_space: dict[str, Dimension] = Field(
+    search_space: dict[str, dict[str, Dimension]] = Field(
         min_length=1,
-        description="Dotted paths into `model_engineering` (`training.learning_rate`).",
+        description="Per model kind: its settings searched (`learning_rate`).",
     )
+    budget: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per model kind: settings every trial uses (`max_epochs: 40`).",
+    )
+
+    def space(self, kind: str) -> dict[str, Dimension]:
+        """The search space of ``kind``.
+
+        Raises:
+            ValueError: The configuration has none for it.
+        """
+        if not self.search_space.get(kind):
+            raise ValueError(
+                f"tuning.search_space has no space for model kind {kind!r} "
+                f"(it has {sorted(self.search_space)}): add one in parameters_tuning.yml."
+            )
+        return self.search_space[kind]
 
 
 def tune_hyperparameters(
@@ -79,44 +90,38 @@ def tune_hyperparameters(
     model_engineering: ModelEngineeringParams,
     tuning: TuningParams,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Search the ``search_space`` for the lowest validation loss.
+    """Search the chosen kind's ``search_space`` for the lowest validation loss.
 
     Trial 0 is the configured ``model_engineering`` itself, so the result says how
     much the search gained. Seeded (the sampler and every trial's training), bounded by
-    ``n_trials`` and ``timeout_seconds``, each trial by ``max_epochs``.
+    ``n_trials`` and ``timeout_seconds``, each trial by the kind's ``budget``.
 
     Returns:
-        The best values of the searched settings (``values``, by dotted path), with the
+        The kind and the best values of its searched settings (``values``), with the
         default's and the best validation loss; and one record per trial (its
-        settings, state, validation loss per epoch, times).
+        settings, state, validation loss per step, times).
     """
     import optuna  # noqa: PLC0415  (imported here: every run loads the pipelines)
 
     table = contract.table
+    model = model_engineering.model
+    space = tuning.space(model.kind)
     features = [*table.numeric_features, *table.categorical]
     preprocessor = fit_preprocessor(frames.read_columns(train_set, features), table)
-    torch.set_num_threads(model_engineering.training.num_threads)
-    device = resolve_device(model_engineering.training.device)
-    train = split_batches(train_set, preprocessor, table, device)
-    validation = split_batches(validation_set, preprocessor, table, device)
+    train = split_inputs(train_set, preprocessor, table)
+    validation = split_inputs(validation_set, preprocessor, table)
+    task = Task(tuple(table.classes))
+    budget = tuning.budget.get(model.kind, {})
 
     def objective(trial: optuna.Trial) -> float:
-        params = _with(model_engineering, _suggest(trial, tuning.search_space), tuning)
+        params = model.with_values(_suggest(trial, space) | budget)
 
-        def report(epoch: int, validation_loss: float) -> None:
-            trial.report(validation_loss, epoch)
+        def report(step: int, validation_loss: float) -> None:
+            trial.report(validation_loss, step)
             if trial.should_prune():
                 raise optuna.TrialPruned
 
-        _, history = build_and_fit(
-            preprocessor.n_numeric_inputs,
-            preprocessor.cardinalities,
-            len(table.classes),
-            train,
-            validation,
-            params,
-            on_epoch=report,
-        )
+        history = params.build(task).fit(train, validation, report)
         return min(record["validation_loss"] for record in history)
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -128,7 +133,7 @@ def tune_hyperparameters(
             n_warmup_steps=tuning.pruner.n_warmup_steps,
         ),
     )
-    study.enqueue_trial(_defaults(model_engineering, tuning.search_space))
+    study.enqueue_trial(_defaults(model_engineering, space))
     started = time.perf_counter()
     study.optimize(
         objective,
@@ -138,7 +143,7 @@ def tune_hyperparameters(
     )
     trials = [_record(trial) for trial in study.trials]
     best = _best(study, time.perf_counter() - started)
-    return best, trials
+    return {"kind": model.kind} | best, trials
 
 
 def _suggest(trial: optuna.Trial, space: dict[str, Dimension]) -> dict[str, Any]:
@@ -163,22 +168,13 @@ def _defaults(
     params: ModelEngineeringParams, space: dict[str, Dimension]
 ) -> dict[str, Any]:
     """The configured values of the searched settings, as trial 0 suggests them."""
-    current = params.model_dump()
-    values = {}
-    for name, dimension in space.items():
-        group, key = name.split(".", 1)
-        value = current[group][key]
-        values[name] = json.dumps(value) if dimension.choices is not None else value
-    return values
-
-
-def _with(
-    params: ModelEngineeringParams, values: dict[str, Any], tuning: TuningParams
-) -> ModelEngineeringParams:
-    """``params`` with the trial's values and the search's epoch budget."""
-    settings = with_values(params, values).model_dump()
-    settings["training"]["max_epochs"] = tuning.max_epochs
-    return ModelEngineeringParams.model_validate(settings)
+    current = params.model.settings().model_dump(mode="json")
+    return {
+        name: json.dumps(current[name])
+        if dimension.choices is not None
+        else current[name]
+        for name, dimension in space.items()
+    }
 
 
 def _decoded(values: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +206,7 @@ def _record(trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
         "state": trial.state.name,
         "validation_loss": trial.value,
         "params": _decoded(trial.params),
-        "validation_loss_by_epoch": {
+        "validation_loss_by_step": {
             str(step): value
             for step, value in sorted(trial.intermediate_values.items())
         },

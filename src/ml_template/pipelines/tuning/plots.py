@@ -20,7 +20,7 @@ def plot_tuning(tuning_trials: list[dict[str, Any]]) -> Figure:
     if pruned:
         axes.scatter(
             [t["number"] for t in pruned],
-            [min(t["validation_loss_by_epoch"].values()) for t in pruned],
+            [min(t["validation_loss_by_step"].values()) for t in pruned],
             marker="x",
             color="grey",
             label="pruned (best epoch before pruning)",

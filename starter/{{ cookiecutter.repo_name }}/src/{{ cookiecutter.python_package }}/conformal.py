@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from {{ cookiecutter.python_package }}.estimator import FittedClassifier
+from {{ cookiecutter.python_package }}.models.estimator import FittedClassifier
 
 
 class ConformalParams(BaseModel):

@@ -1,5 +1,5 @@
 """Project datasets for the Kedro catalog."""
 
-from {{ cookiecutter.python_package }}.datasets.torch_model import TorchModelDataset
+from {{ cookiecutter.python_package }}.datasets.fitted_model import FittedModelDataset
 
-__all__ = ["TorchModelDataset"]
+__all__ = ["FittedModelDataset"]

@@ -6,13 +6,12 @@ from typing import Any
 
 from kedro.io import AbstractDataset, DatasetError
 
-from {{ cookiecutter.python_package }}.runs.registry import CHAMPION, ModelBundle, load_bundle
+from {{ cookiecutter.python_package }}.runs.registry import CHAMPION, RegisteredModel, load_registered
 
 
-class RegisteredModelDataset(AbstractDataset[None, "ModelBundle | None"]):
+class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
     """Loads ``models:/<model_name>@<alias>`` (or version ``alias`` when it is a
-    number): the model, its preprocessing and its decision threshold, with the version
-    they came from; None when no version holds the alias yet (before the first
+    number): its fitted bundle, with the version it came from; None when no version holds the alias yet (before the first
     training run). Read-only.
 
     Example::
@@ -34,11 +33,11 @@ class RegisteredModelDataset(AbstractDataset[None, "ModelBundle | None"]):
         self.alias = str(alias)
         self.metadata = metadata
 
-    def load(self) -> ModelBundle | None:
-        """The aliased version's files, or None."""
+    def load(self) -> RegisteredModel | None:
+        """The aliased version's bundle, or None."""
         import mlflow  # noqa: PLC0415
 
-        return load_bundle(mlflow.MlflowClient(), self.model_name, self.alias)
+        return load_registered(mlflow.MlflowClient(), self.model_name, self.alias)
 
     def save(self, data: None) -> None:
         """Refused: versions are registered by completed training runs."""

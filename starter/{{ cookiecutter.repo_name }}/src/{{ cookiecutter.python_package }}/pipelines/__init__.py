@@ -1,1 +1,0 @@
-"""The project's pipelines, one folder each, found by ``find_pipelines``."""
