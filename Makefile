@@ -108,7 +108,7 @@ starter: $(STAMP)  ## Regenerate starter/ (the cookiecutter template) from the l
 	$(BIN)/python tools/build_starter.py
 # template-only:end
 
-bench: $(STAMP)  ## Benchmarks, about 23 min plus 30 for the Spark route (QUICK=1: a few minutes); see docs/performance.md
+bench: $(STAMP)  ## Benchmarks, about 27 min plus 30 for the Spark route (QUICK=1: a few minutes); see docs/performance.md
 	$(BIN)/python -m benchmarks.run_all $(if $(QUICK),--quick)
 
 clean: $(STAMP)  ## Remove builds, caches and every run but the newest and the champion's (ALL=1: all generated data)

@@ -4,9 +4,10 @@ them as JSON (benchmarks/results/latest.json). Never part of the test suite.
     python -m benchmarks.run_all [--quick] [--workdir DIR]
 
 --quick (a few minutes) checks the machinery on small data (results/quick.json,
-git-ignored); the full run (about 23 minutes on 2 cores, plus about 30 for the Spark
+git-ignored); the full run (about 27 minutes on 2 cores, plus about 30 for the Spark
 route when PySpark and Java 17 are present) measures 10k, 15k (the bundled size), 100k
-and 1M customers, and the Spark route at 1M and 10M. The work directory keeps the
+and 1M customers, the Spark route at 1M and 10M, and each model kind on the bundled
+data and four public tables. The work directory keeps the
 generated raw data, so a second run skips data generation.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 import torch
 
-from benchmarks import gates, inference, runs, scaling, spark, training
+from benchmarks import gates, inference, model_kinds, runs, scaling, spark, training
 from benchmarks.common import ROOT, table
 
 FULL: dict[str, Any] = {
@@ -32,6 +33,7 @@ FULL: dict[str, Any] = {
     "training_repetitions": 5,
     "runs": 10,
     "spark": {"base": 1_000_000, "sizes": [1_000_000, 10_000_000]},
+    "kinds": ("mlp", "hist_gradient_boosting"),
 }
 QUICK: dict[str, Any] = {
     "scaling": {2_000: 2, 6_000: 2},
@@ -39,6 +41,7 @@ QUICK: dict[str, Any] = {
     "training_repetitions": 2,
     "runs": 3,
     "spark": {"base": 6_000, "sizes": [6_000, 12_000]},
+    "kinds": ("hist_gradient_boosting",),
 }
 
 
@@ -93,6 +96,11 @@ def main() -> None:
         )
     else:
         print(f"  skipped: {reason}")
+
+    print("8. Model kinds side by side: the bundled data and public tables")
+    results["model_kinds"] = model_kinds.measure(
+        arguments.workdir / "kinds", plan["kinds"]
+    )
 
     results["seconds"] = time.time() - started
     print()
@@ -179,6 +187,8 @@ def render(results: dict[str, Any], largest: int) -> str:
                 *spark.report(results["spark"]),
             )
         )
+    if "model_kinds" in results:
+        sections.append(model_kinds.report(results["model_kinds"]))
     return "\n\n".join(sections)
 
 

@@ -1,0 +1,99 @@
+"""Classification metrics for binary and multi-class targets (macro averages)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn import metrics
+
+
+def predicted_labels(probabilities: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Class indices: positive when p >= threshold (binary), else the most probable."""
+    if probabilities.shape[1] == 2 and threshold is not None:  # noqa: PLR2004
+        return (probabilities[:, 1] >= threshold).astype("int64")
+    return probabilities.argmax(axis=1)
+
+
+def classification_metrics(
+    target: np.ndarray,
+    probabilities: np.ndarray,
+    threshold: float | None,
+    bins: int = 10,
+) -> dict[str, float]:
+    """Accuracy, precision, recall, F1, ROC-AUC, PR-AUC, log-loss, Brier score and ECE.
+
+    Args:
+        target: Class indices.
+        probabilities: ``(rows, n_classes)`` probabilities.
+        threshold: Decision threshold on the positive class (binary only).
+        bins: Equal-width bins of the expected calibration error.
+
+    Returns:
+        Each metric as a float; multi-class ones macro-averaged (ROC-AUC one-vs-rest).
+    """
+    # float32 model outputs sum to 1 within 1e-7 only; scikit-learn warns about that.
+    probabilities = np.asarray(probabilities, dtype="float64")
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    n_classes = probabilities.shape[1]
+    binary = n_classes == 2  # noqa: PLR2004
+    labels = predicted_labels(probabilities, threshold)
+    onehot = np.eye(n_classes)[target]
+    average = "binary" if binary else "macro"
+    return {
+        "accuracy": float(metrics.accuracy_score(target, labels)),
+        "precision": float(
+            metrics.precision_score(target, labels, average=average, zero_division=0)
+        ),
+        "recall": float(
+            metrics.recall_score(target, labels, average=average, zero_division=0)
+        ),
+        "f1": float(metrics.f1_score(target, labels, average=average, zero_division=0)),
+        "roc_auc": float(
+            metrics.roc_auc_score(target, probabilities[:, 1])
+            if binary
+            else metrics.roc_auc_score(target, probabilities, multi_class="ovr")
+        ),
+        "pr_auc": float(
+            metrics.average_precision_score(target, probabilities[:, 1])
+            if binary
+            else metrics.average_precision_score(onehot, probabilities, average="macro")
+        ),
+        "log_loss": float(
+            metrics.log_loss(target, probabilities, labels=range(n_classes))
+        ),
+        "brier": float(
+            metrics.brier_score_loss(target, probabilities[:, 1])
+            if binary
+            else np.mean(np.sum((probabilities - onehot) ** 2, axis=1))
+        ),
+        "ece": expected_calibration_error(target, probabilities, bins),
+    }
+
+
+def expected_calibration_error(
+    target: np.ndarray, probabilities: np.ndarray, bins: int = 10
+) -> float:
+    """How far predicted probabilities are from observed frequencies (0 is perfect).
+
+    The rows are binned by the probability in equal-width bins; ECE is the mean gap
+    between each bin's mean probability and its observed frequency, weighted by the
+    bin's share of rows. A binary target bins the positive-class probability (as the
+    reliability diagram shows it), a multi-class one the top class's ("confidence").
+    """
+    if probabilities.shape[1] == 2:  # noqa: PLR2004
+        predicted, hit = probabilities[:, 1], target == 1
+    else:
+        predicted = probabilities.max(axis=1)
+        hit = probabilities.argmax(axis=1) == target
+    index = np.minimum((predicted * bins).astype("int64"), bins - 1)
+    rows = np.bincount(index, minlength=bins)
+    gap = np.bincount(index, predicted - hit, minlength=bins)
+    return float(np.abs(gap).sum() / max(rows.sum(), 1))
+
+
+def best_f1_threshold(target: np.ndarray, positive_probability: np.ndarray) -> float:
+    """The threshold on the positive-class probability that maximises F1."""
+    precision, recall, thresholds = metrics.precision_recall_curve(
+        target, positive_probability
+    )
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    return float(thresholds[int(np.argmax(f1[:-1]))])

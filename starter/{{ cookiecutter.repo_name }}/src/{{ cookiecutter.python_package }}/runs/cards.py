@@ -1,0 +1,72 @@
+"""Write the model card of a completed training run (``model_card.py`` builds it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from {{ cookiecutter.python_package }}.contract.active import parse_contract
+from {{ cookiecutter.python_package }}.model_card import (
+    ModelCardParams,
+    RunFacts,
+    build,
+    to_html,
+    to_markdown,
+)
+from {{ cookiecutter.python_package }}.runs.catalog import save_own
+
+# What the card reads of the run's outputs (when the run saved them).
+_READ = (
+    "evaluation_metrics",
+    "promotion_decision",
+    "fitted_model",
+    "feature_importance",
+    "hyperparameters",
+    "training_history",
+)
+CARDS = {"model_card": to_markdown, "model_card_html": to_html}
+
+
+def write_model_card(
+    catalog: Any, facts: RunFacts, params: dict[str, Any], saved: list[str]
+) -> list[str]:
+    """Save the card as Markdown and HTML with the run's version and log both to the
+    run's MLflow artifacts (``model_card/``); return the names saved (none when the run
+    evaluated no model)."""
+    from kedro.io import Version  # noqa: PLC0415
+
+    if "evaluation_metrics" not in saved:
+        return []
+    outputs = {name: catalog.load(name) for name in _READ if name in saved}
+    fitted = outputs.pop("fitted_model", None)
+    if fitted is not None:
+        outputs["drift_reference"] = fitted.drift_reference
+        outputs["model_description"] = fitted.describe()
+    manifest_name = "run_manifest"
+    manifest = (
+        catalog.get(manifest_name, version=Version(facts.run_version, None)).load()
+        if manifest_name in saved
+        else None
+    )
+    sections = build(
+        facts,
+        outputs,
+        parse_contract(params["contract"]),
+        dict(params.get("monitoring") or {}),
+        ModelCardParams.model_validate(params["model_card"]),
+        manifest,
+    )
+    for name, render in CARDS.items():
+        text = render(sections)
+        save_own(catalog, name, text)
+        if facts.mlflow_run_id:
+            _log(facts.mlflow_run_id, text, name)
+    return list(CARDS)
+
+
+def _log(run_id: str, text: str, name: str) -> None:
+    import mlflow  # noqa: PLC0415
+
+    suffix = "html" if name.endswith("_html") else "md"
+    mlflow.MlflowClient().log_text(
+        run_id, text, f"model_card/{name.removesuffix('_html')}.{suffix}"
+    )

@@ -1,0 +1,11 @@
+"""The errors a user fixes in their data, contract or configuration.
+
+Raised with a message that names what broke and how to fix it, so a run ends with that
+message alone (``{{ cookiecutter.python_package }}.cli``); any other error keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad data, a broken contract or a wrong setting: the message says what to do."""

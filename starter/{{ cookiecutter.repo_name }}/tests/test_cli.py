@@ -1,0 +1,77 @@
+"""The project's ``kedro run``: bad data ends the run with its message alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kedro.io import DatasetError
+
+from {{ cookiecutter.python_package }}.cli import SHOW_TRACEBACK, short_message
+from {{ cookiecutter.python_package }}.contract.cleaning import ContractError
+from {{ cookiecutter.python_package }}.runs.records import UnknownRunError
+
+
+def test_a_contract_error_is_its_message() -> None:
+    message = short_message(ContractError("usage_raw has no rows."))
+
+    assert message is not None
+    assert message.startswith("usage_raw has no rows.")
+    assert f"{SHOW_TRACEBACK}=1" in message
+
+
+def test_a_wrapped_user_error_keeps_the_dataset_name() -> None:
+    try:
+        try:
+            raise UnknownRunError("no completed search: run `make tune` first")
+        except UnknownRunError as cause:
+            raise DatasetError(f"tuned_hyperparameters: {cause}") from cause
+    except DatasetError as error:
+        message = short_message(error)
+
+    assert message is not None
+    assert message.startswith("tuned_hyperparameters: no completed search")
+
+
+def test_an_unexpected_error_keeps_its_traceback() -> None:
+    assert short_message(KeyError("model")) is None
+    assert short_message(DatasetError("cannot read parquet")) is None
+
+
+def test_show_traceback_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SHOW_TRACEBACK, "1")
+
+    assert short_message(ContractError("bad")) is None
+
+
+def _run(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    command = ("run", "--env", "test", "--pipelines", "data_engineering")
+    return subprocess.run(
+        [sys.executable, "-m", "kedro", *command],
+        cwd=project,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_a_failed_gate_ends_the_run_with_its_message(project_copy: Path) -> None:
+    customers = project_copy / "data" / "01_raw" / "customers.csv"
+    customers.write_text(customers.read_text().splitlines()[0] + "\n")
+
+    short = _run(project_copy)
+    full = _run(project_copy, **{SHOW_TRACEBACK: "1"})
+
+    assert short.returncode == 1
+    assert "Error: Validation failed for dataset 'customers_raw'" in short.stderr
+    assert "expect_table_row_count_to_be_between" in short.stderr
+    assert "Traceback" not in short.stdout + short.stderr
+    assert len((short.stdout + short.stderr).splitlines()) < 30
+    assert full.returncode == 1
+    assert "Traceback" in full.stdout + full.stderr

@@ -1,0 +1,33 @@
+"""The documentation's DAG picture shows the pipeline as it is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from kedro.framework.project import configure_project
+
+from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
+from tests.conftest import PROJECT_ROOT
+
+
+def _mermaid_ids(markdown: str) -> set[str]:
+    (diagram,) = re.findall(r"```mermaid\n(.*?)```", markdown, flags=re.DOTALL)
+    return set(re.findall(r"^\s+(\w+)(?:\[|\(\[)", diagram, flags=re.MULTILINE))
+
+
+@pytest.mark.usefixtures("active_contract")
+def test_architecture_dag_names_every_node_and_dataset() -> None:
+    configure_project("{{ cookiecutter.python_package }}")
+    pipeline = register_pipelines()["__default__"]
+    # Nodes by their name within their pipeline, as kedro-viz shows them.
+    expected = {node.name.rsplit(".", 1)[-1] for node in pipeline.nodes} | {
+        name for name in pipeline.datasets() if not name.startswith("params:")
+    }
+
+    drawn = _mermaid_ids((PROJECT_ROOT / "docs/architecture.md").read_text())
+
+    assert drawn == expected, (
+        f"docs/architecture.md's DAG is stale: missing {sorted(expected - drawn)}, "
+        f"extra {sorted(drawn - expected)}"
+    )
