@@ -31,6 +31,7 @@ from {{ cookiecutter.python_package }}.preprocessing import (
     transform,
 )
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
+from {{ cookiecutter.python_package }}.user_errors import UserError
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ logger = logging.getLogger(__name__)
 Split: TypeAlias = pd.DataFrame | ds.Dataset
 #: Rows read and transformed at a time when a split becomes model inputs.
 CHUNK_ROWS = 500_000
+
+
+class TunedKindError(UserError, ValueError):
+    """``tuned=true`` with a search of another kind than the one configured."""
 
 
 def fit_preprocessing(train_set: Split, contract: Contract) -> dict[str, Any]:
@@ -66,14 +71,14 @@ def choose_hyperparameters(
         ``model`` (the kind and its settings) and ``source``: where they came from.
 
     Raises:
-        ValueError: The search tuned another kind than the one configured.
+        TunedKindError: The search tuned another kind than the one configured.
     """
     model = params.model
     if not tuned:
         chosen, origin = model, {"source": "parameters_model_engineering.yml"}
     else:
         if tuned.get("kind") != model.kind:
-            raise ValueError(
+            raise TunedKindError(
                 f"Tuning run {tuned['tuning_run']} searched kind "
                 f"{tuned.get('kind')!r}, but model_engineering.model.kind is "
                 f"{model.kind!r}: tune this kind (`make tune`) or choose that one."
