@@ -22,6 +22,7 @@ import pandas as pd
 from ml_template.contract import Contract, clean
 from ml_template.datasets import FittedModelDataset
 from ml_template.models import FittedModel, ModelEngineeringParams
+from ml_template.models.fitted import predict_split
 from ml_template.monitoring import MonitoringParams
 from ml_template.pipelines.data_engineering.nodes import (
     SplitParams,
@@ -33,7 +34,6 @@ from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
     evaluate_model,
     metrics_for_tracking,
-    predict_split,
 )
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.pipelines.evaluation.plots import (
@@ -49,9 +49,6 @@ from ml_template.pipelines.model_engineering.nodes import (
     fit_conformal,
     fit_preprocessing,
     train_model,
-)
-from ml_template.pipelines.model_engineering.nodes import (
-    predict_split as predict_validation,
 )
 
 
@@ -118,11 +115,11 @@ def _model_and_evaluation(  # noqa: PLR0913, PLR0917
     log("Completed node: model_engineering.train_model")
     calibrated = fit_calibration(validation, trained, schema)
     log("Completed node: model_engineering.fit_calibration")
-    validation_predictions = predict_validation(validation, calibrated, schema)
+    validation_predictions = predict_split(validation, calibrated, schema)
     log("Completed node: model_engineering.predict_validation")
     decision = choose_threshold(validation_predictions, schema)
     log("Completed node: model_engineering.choose_threshold")
-    conformal = fit_conformal(validation, calibrated, schema, evaluation.conformal)
+    conformal = fit_conformal(validation, calibrated, schema, evaluation)
     log("Completed node: model_engineering.fit_conformal")
     reference = build_drift_reference(
         train, validation_predictions, schema, monitoring, **tables

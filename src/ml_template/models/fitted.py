@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, softmax
 
+from ml_template.contract import Contract, frames
 from ml_template.models.base import Model, ModelInputs
 from ml_template.models.params import load_class
 from ml_template.preprocessing import Preprocessor, transform
@@ -138,6 +139,17 @@ def score(
         ],
         axis=1,
     )
+
+
+@frames.pandas_splits
+def predict_split(
+    split: pd.DataFrame, fitted_model: FittedModel, contract: Contract
+) -> pd.DataFrame:
+    """Calibrated class probabilities for every row of a split, next to its id and
+    true label (a node of model engineering and of evaluation)."""
+    table = contract.table
+    predictions = score(split, fitted_model, table.ids)
+    return predictions.assign(**{table.target: split[table.target].to_numpy()})
 
 
 def _write(path: Path, data: Any) -> None:

@@ -22,6 +22,7 @@ import pandas as pd
 from {{ cookiecutter.python_package }}.contract import Contract, clean
 from {{ cookiecutter.python_package }}.datasets import FittedModelDataset
 from {{ cookiecutter.python_package }}.models import FittedModel, ModelEngineeringParams
+from {{ cookiecutter.python_package }}.models.fitted import predict_split
 from {{ cookiecutter.python_package }}.monitoring import MonitoringParams
 from {{ cookiecutter.python_package }}.pipelines.data_engineering.nodes import (
     SplitParams,
@@ -33,7 +34,6 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import pre
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     evaluate_model,
     metrics_for_tracking,
-    predict_split,
 )
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
@@ -49,9 +49,6 @@ from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import 
     fit_conformal,
     fit_preprocessing,
     train_model,
-)
-from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import (
-    predict_split as predict_validation,
 )
 
 
@@ -118,11 +115,11 @@ def _model_and_evaluation(  # noqa: PLR0913, PLR0917
     log("Completed node: model_engineering.train_model")
     calibrated = fit_calibration(validation, trained, schema)
     log("Completed node: model_engineering.fit_calibration")
-    validation_predictions = predict_validation(validation, calibrated, schema)
+    validation_predictions = predict_split(validation, calibrated, schema)
     log("Completed node: model_engineering.predict_validation")
     decision = choose_threshold(validation_predictions, schema)
     log("Completed node: model_engineering.choose_threshold")
-    conformal = fit_conformal(validation, calibrated, schema, evaluation.conformal)
+    conformal = fit_conformal(validation, calibrated, schema, evaluation)
     log("Completed node: model_engineering.fit_conformal")
     reference = build_drift_reference(
         train, validation_predictions, schema, monitoring, **tables

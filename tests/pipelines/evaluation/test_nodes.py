@@ -18,12 +18,12 @@ from ml_template.metrics import (
 )
 from ml_template.models import FittedModel, Model
 from ml_template.models.estimator import FittedClassifier
+from ml_template.models.fitted import predict_split
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.nodes import (
     challenge_champion,
     evaluate_model,
     oracle_probabilities,
-    predict_split,
     uncalibrated,
 )
 from ml_template.pipelines.evaluation.params import EvaluationParams
@@ -36,9 +36,6 @@ from ml_template.pipelines.model_engineering.nodes import (
     choose_threshold,
     fit_calibration,
     fit_conformal,
-)
-from ml_template.pipelines.model_engineering.nodes import (
-    predict_split as predict_validation,
 )
 from ml_template.preprocessing import encode_target
 from ml_template.runs.registry import RegisteredModel
@@ -195,9 +192,9 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
     train, validation, test, model, _ = trained
 
     calibrated = fit_calibration(validation, model, TOY)
-    validation_predictions = predict_validation(validation, calibrated, TOY)
+    validation_predictions = predict_split(validation, calibrated, TOY)
     decision = choose_threshold(validation_predictions, TOY)
-    conformal = fit_conformal(validation, calibrated, TOY, EVALUATION_PARAMS.conformal)
+    conformal = fit_conformal(validation, calibrated, TOY, EVALUATION_PARAMS)
     fitted = assemble_model(calibrated, decision, conformal, {"numeric": {}})
     test_predictions = predict_split(test, fitted, TOY)
     baselines = predict_baselines(train, test, fitted, TOY, EVALUATION_PARAMS)

@@ -12,13 +12,12 @@ from ml_template.conformal import coverage, prediction_sets
 from ml_template.contract import Contract, frames
 from ml_template.metrics import classification_metrics
 from ml_template.models import FittedModel, class_probabilities
-from ml_template.models.fitted import probability_columns
+from ml_template.models.fitted import predict_split, probability_columns
 from ml_template.pipelines.evaluation.baselines import (
     BASELINES,
     baseline_probabilities,
 )
 from ml_template.pipelines.evaluation.params import EvaluationParams
-from ml_template.pipelines.model_engineering.nodes import predict_split
 from ml_template.preprocessing import encode_target
 from ml_template.runs.registry import RegisteredModel
 from ml_template.schema import DatasetSchema

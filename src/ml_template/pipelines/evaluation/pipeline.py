@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
+from ml_template.models.fitted import predict_split
 from ml_template.pipelines.evaluation.baselines import predict_baselines
 from ml_template.pipelines.evaluation.importance import (
     permutation_importances,
@@ -18,7 +19,6 @@ from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,
 )
-from ml_template.pipelines.model_engineering.nodes import predict_split
 
 _SCHEMA = "params:contract"
 

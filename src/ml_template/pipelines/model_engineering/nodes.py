@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 
-from ml_template.conformal import ConformalParams, fit_sets
+from ml_template.conformal import fit_sets
 from ml_template.contract import Contract, frames
 from ml_template.metrics import best_f1_threshold
 from ml_template.models import (
@@ -22,8 +22,9 @@ from ml_template.models import (
     Task,
 )
 from ml_template.models.estimator import FittedClassifier
-from ml_template.models.fitted import probability_columns, score
+from ml_template.models.fitted import probability_columns
 from ml_template.monitoring import MonitoringParams, drift_reference, quarantine_shares
+from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import (
     Preprocessor,
     encode_target,
@@ -204,25 +205,14 @@ def fit_calibration(
 
 
 @frames.pandas_splits
-def predict_split(
-    split: pd.DataFrame, fitted_model: FittedModel, contract: Contract
-) -> pd.DataFrame:
-    """Calibrated class probabilities for every row of a split, next to its id and
-    true label."""
-    table = contract.table
-    predictions = score(split, fitted_model, table.ids)
-    return predictions.assign(**{table.target: split[table.target].to_numpy()})
-
-
-@frames.pandas_splits
 def fit_conformal(
     validation_set: pd.DataFrame,
     calibrated_model: FittedModel,
     contract: Contract,
-    params: ConformalParams,
+    params: EvaluationParams,
 ) -> dict[str, Any]:
-    """The conformal prediction-set rule, fitted on the validation split
-    (``params``: ``evaluation.conformal``, the confidence).
+    """The conformal prediction-set rule, fitted on the validation split at
+    ``evaluation.conformal.confidence``.
 
     The validation split also chose the best step, the temperature and the decision
     threshold: the split-conformal guarantee assumes rows the model never saw, and
@@ -235,7 +225,9 @@ def fit_conformal(
         ``min_probability``.
     """
     target = encode_target(validation_set, contract.table)
-    return fit_sets(FittedClassifier(calibrated_model), validation_set, target, params)
+    return fit_sets(
+        FittedClassifier(calibrated_model), validation_set, target, params.conformal
+    )
 
 
 def choose_threshold(

@@ -25,7 +25,7 @@ def test_model_engineering_fits_one_bundle_without_the_test_split(
         "validation_set",
         "params:contract",
         "params:model_engineering",
-        "params:evaluation.conformal",  # the conformal sets' confidence
+        "params:evaluation",  # the conformal sets' confidence
         "params:monitoring",  # the drift reference's bins
         "tuned_hyperparameters",  # empty unless `--params tuned=true`
         # The quarantined shares the drift reference keeps, per source.

@@ -12,13 +12,12 @@ from {{ cookiecutter.python_package }}.conformal import coverage, prediction_set
 from {{ cookiecutter.python_package }}.contract import Contract, frames
 from {{ cookiecutter.python_package }}.metrics import classification_metrics
 from {{ cookiecutter.python_package }}.models import FittedModel, class_probabilities
-from {{ cookiecutter.python_package }}.models.fitted import probability_columns
+from {{ cookiecutter.python_package }}.models.fitted import predict_split, probability_columns
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import (
     BASELINES,
     baseline_probabilities,
 )
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
-from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import predict_split
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
 from {{ cookiecutter.python_package }}.schema import DatasetSchema

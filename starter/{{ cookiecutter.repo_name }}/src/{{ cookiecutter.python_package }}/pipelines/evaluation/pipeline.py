@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
+from {{ cookiecutter.python_package }}.models.fitted import predict_split
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import predict_baselines
 from {{ cookiecutter.python_package }}.pipelines.evaluation.importance import (
     permutation_importances,
@@ -18,7 +19,6 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,
 )
-from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import predict_split
 
 _SCHEMA = "params:contract"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline
 
 from {{ cookiecutter.python_package }}.contract.active import active_contract
+from {{ cookiecutter.python_package }}.models.fitted import predict_split
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import (
     assemble_model,
     build_drift_reference,
@@ -13,7 +14,6 @@ from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import 
     fit_calibration,
     fit_conformal,
     fit_preprocessing,
-    predict_split,
     train_model,
 )
 
@@ -72,7 +72,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "validation_set",
                     "calibrated_model",
                     _CONTRACT,
-                    "params:evaluation.conformal",
+                    "params:evaluation",
                 ],
                 outputs="conformal",
                 name="fit_conformal",
