@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 import platform
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,14 +101,19 @@ def _seeds(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def _hardware() -> dict[str, Any]:
-    import torch  # noqa: PLC0415 (only runs that train reach here)
-
-    cuda = torch.cuda.is_available()
-    return {
+    """The machine; torch's threads and GPU when the run's model kind loaded torch
+    (importing it here would cost a run of another kind 1.5 s for nothing)."""
+    machine: dict[str, Any] = {
         "machine": platform.machine(),
         "python": platform.python_version(),
         "system": platform.platform(),
         "cpu_count": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-        "cuda": torch.cuda.get_device_name(0) if cuda else None,
+        "torch_threads": None,
+        "cuda": None,
     }
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        machine["torch_threads"] = torch.get_num_threads()
+        if torch.cuda.is_available():
+            machine["cuda"] = torch.cuda.get_device_name(0)
+    return machine

@@ -163,7 +163,7 @@ class Constant(Model):
         return "Even odds."
 
 
-def test_preprocessing_gives_every_kind_the_same_inputs() -> None:
+def test_split_inputs_are_float32_numbers_and_int64_codes() -> None:
     contract = toy_contract()
     train = toy_split(50, 0)
     preprocessor = Preprocessor.from_dict(

@@ -35,11 +35,6 @@ class Task:
         """How many classes the target has."""
         return len(self.classes)
 
-    @property
-    def n_outputs(self) -> int:
-        """Raw scores per row: one logit for two classes, one per class otherwise."""
-        return 1 if self.n_classes == 2 else self.n_classes  # noqa: PLR2004
-
 
 @dataclass(frozen=True)
 class ModelInputs:

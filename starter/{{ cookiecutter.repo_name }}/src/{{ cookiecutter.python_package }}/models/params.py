@@ -8,6 +8,7 @@ is imported only when chosen: a run never pays for another kind's libraries.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from typing import Any
@@ -26,9 +27,10 @@ from {{ cookiecutter.python_package }}.models.base import Model, Task
 _CLASS = "class"
 
 
-def built_in() -> list[str]:
+@functools.cache
+def built_in() -> tuple[str, ...]:
     """The built-in kinds' names (modules of :mod:`{{ cookiecutter.python_package }}.models.kinds`)."""
-    return sorted(module.name for module in pkgutil.iter_modules(kinds.__path__))
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(kinds.__path__)))
 
 
 def load_class(path: str) -> type[Model]:
@@ -70,25 +72,25 @@ class ModelParams(BaseModel):
         """Each kind's block as configured."""
         return {k: dict(v or {}) for k, v in (self.model_extra or {}).items()}
 
-    def kind_class(self, name: str | None = None) -> type[Model]:
-        """The class of kind ``name`` (the chosen kind by default)."""
-        name = name or self.kind
+    def kind_class(self) -> type[Model]:
+        """The chosen kind's class."""
+        name = self.kind
         path = self.blocks().get(name, {}).get(_CLASS)
         if path is not None:
             return load_class(path)
         if name not in built_in():
             raise ValueError(
-                f"model kind {name!r} is not built in ({built_in()}): give its block "
+                f"model kind {name!r} is not built in ({list(built_in())}): give its block "
                 "`class: package.module.Class`"
             )
         return load_class(f"{kinds.__name__}.{name}.KIND")
 
-    def settings(self, name: str | None = None) -> BaseModel:
-        """Kind ``name``'s settings (the chosen kind's by default), validated."""
-        name = name or self.kind
+    def settings(self) -> BaseModel:
+        """The chosen kind's settings, validated."""
+        name = self.kind
         block = {k: v for k, v in self.blocks().get(name, {}).items() if k != _CLASS}
         try:
-            return self.kind_class(name).Settings.model_validate(block)
+            return self.kind_class().Settings.model_validate(block)
         except ValidationError as error:
             problems = "; ".join(
                 f"model_engineering.model.{name}."

@@ -69,7 +69,6 @@ class MLP(Model):
         settings = self.settings
         torch.set_num_threads(settings.num_threads)
         device = resolve_device(settings.device)
-        binary = self.task.n_outputs == 1
         torch.manual_seed(settings.seed)
         config = MLPConfig(
             n_numeric=train.numeric.shape[1],
@@ -80,6 +79,7 @@ class MLP(Model):
             max_embedding_dim=settings.max_embedding_dim,
         )
         network = TabularMLP(config).to(device)
+        binary = config.n_outputs == 1
         history = fit(
             network,
             loss_function(config),
