@@ -7,6 +7,7 @@ they pass unchanged after the example in ``conf/base`` is replaced.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -277,6 +278,9 @@ def tracked_trees(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(tiny_project, project, ignore=NOT_COPIED)
     run_session(project)
     run_session(project, {"model_engineering": {"model": {"kind": KINDS[1]}}})
+    bundles = sorted((project / "data/06_models/fitted_model").glob("*/*"))
+    manifest = json.loads((bundles[-1] / "bundle.json").read_text())
+    assert manifest["kind_class"].endswith(".HistGradientBoosting")  # it switched
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
     experiment = client.get_experiment_by_name("ml_template")
     runs = client.search_runs(

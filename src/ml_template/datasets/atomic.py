@@ -5,8 +5,8 @@ leaves a torn file that the next load takes for the newest version. The datasets
 this package (``ml_template.datasets.pandas.ParquetDataset``, ``.pandas.CSVDataset``,
 ``.json.JSONDataset``, ``.matplotlib.MatplotlibDataset``, ``.plotly.JSONDataset``,
 ``.text.TextDataset``) are kedro-datasets' own, with their file system wrapped (the
-fitted bundle's ``FittedModelDataset`` does the same for a folder): on a local disk each file is
-written to a hidden ``.<name>.<random>.partial`` beside its final path, flushed to the
+fitted bundle's ``FittedModelDataset`` does the same for a folder): on a local disk
+each file is written to a hidden ``.<name>.<random>.partial`` beside its final path, flushed to the
 disk, then renamed (``os.replace``, atomic within a folder). Object stores (S3, GCS,
 Azure) already publish a file only when its upload completes, so they are left as
 they are. A ``.partial`` file is never read; ``make prune`` removes leftovers.

@@ -11,8 +11,8 @@ from ml_template.runs.registry import CHAMPION, RegisteredModel, load_registered
 
 class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
     """Loads ``models:/<model_name>@<alias>`` (or version ``alias`` when it is a
-    number): its fitted bundle, with the version it came from; None when no version holds the alias yet (before the first
-    training run). Read-only.
+    number): its fitted bundle, with the version it came from; None when no version
+    holds the alias yet (before the first training run). Read-only.
 
     Example::
 

@@ -11,8 +11,8 @@ from {{ cookiecutter.python_package }}.runs.registry import CHAMPION, Registered
 
 class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
     """Loads ``models:/<model_name>@<alias>`` (or version ``alias`` when it is a
-    number): its fitted bundle, with the version it came from; None when no version holds the alias yet (before the first
-    training run). Read-only.
+    number): its fitted bundle, with the version it came from; None when no version
+    holds the alias yet (before the first training run). Read-only.
 
     Example::
 

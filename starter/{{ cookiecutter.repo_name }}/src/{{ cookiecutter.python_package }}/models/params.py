@@ -80,8 +80,8 @@ class ModelParams(BaseModel):
             return load_class(path)
         if name not in built_in():
             raise ValueError(
-                f"model kind {name!r} is not built in ({list(built_in())}): give its block "
-                "`class: package.module.Class`"
+                f"model kind {name!r} is not built in ({list(built_in())}): give "
+                "its block `class: package.module.Class`"
             )
         return load_class(f"{kinds.__name__}.{name}.KIND")
 

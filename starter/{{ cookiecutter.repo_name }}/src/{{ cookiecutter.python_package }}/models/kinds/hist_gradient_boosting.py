@@ -95,7 +95,7 @@ class HistGradientBoosting(Model):
             n_iter_no_change=s.patience,
             **arguments,
         ).fit(X, y, X_val=_matrix(validation), y_val=validation.labels())
-        # Scores are negative losses; entry 0 is the model before any tree.
+        # Scores are negative losses; entry 0 is the model before any tree, left out.
         scores = zip(
             self.estimator.train_score_, self.estimator.validation_score_, strict=True
         )
@@ -106,15 +106,16 @@ class HistGradientBoosting(Model):
                 "validation_loss": -float(valid),
             }
             for step, (train, valid) in enumerate(scores)
+            if step > 0
         ]
         best = min(history, key=lambda r: r["validation_loss"])
         if best["step"] < self.estimator.n_iter_:  # keep the best round's trees
             self.estimator = HistGradientBoostingClassifier(
-                max_iter=max(int(best["step"]), 1), early_stopping=False, **arguments
+                max_iter=int(best["step"]), early_stopping=False, **arguments
             ).fit(X, y)
         logger.info(
             "%d boosting rounds, best validation loss %.4f after round %d (kept)",
-            len(history) - 1,
+            len(history),
             best["validation_loss"],
             best["step"],
         )
