@@ -83,3 +83,17 @@ def test_versions_are_kept_and_a_failed_save_leaves_nothing(tmp_path: Path) -> N
         filepath=str(tmp_path / "m"), version=Version(None, None)
     )
     assert latest.resolve_load_version() == _V2
+
+
+def test_an_unversioned_bundle_is_replaced_whole(tmp_path: Path) -> None:
+    first, second = (
+        _fitted(),
+        _fitted().with_parts(decision_threshold={"threshold": 0.7}),
+    )
+    dataset = FittedModelDataset(filepath=str(tmp_path / "fitted_model"))
+
+    dataset.save(first)
+    dataset.save(second)
+
+    assert dataset.load().decision_threshold == {"threshold": 0.7}
+    assert [p.name for p in tmp_path.iterdir()] == ["fitted_model"]  # nothing aside

@@ -82,7 +82,7 @@ class FittedModelDataset(AbstractVersionedDataset[Any, Any]):
             partial.mkdir()
             try:
                 data.save(partial)
-                os.replace(partial, final)
+                _replace(partial, final)
             except BaseException:
                 shutil.rmtree(partial, ignore_errors=True)
                 with contextlib.suppress(OSError):  # the version's folder, if empty
@@ -107,3 +107,15 @@ class FittedModelDataset(AbstractVersionedDataset[Any, Any]):
             "protocol": self._protocol,
             "version": self._version,
         }
+
+
+def _replace(new: Path, final: Path) -> None:
+    """Move the folder ``new`` to ``final``; an unversioned ``final`` that exists is
+    moved aside first and deleted once the new one is in place."""
+    if not final.exists():
+        os.replace(new, final)
+        return
+    old = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}{PARTIAL_SUFFIX}")
+    os.replace(final, old)
+    os.replace(new, final)
+    shutil.rmtree(old, ignore_errors=True)
