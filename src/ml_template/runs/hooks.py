@@ -226,6 +226,7 @@ class RunHooks:
             name: cast("AbstractDataset", catalog.get(name)).load()
             for name in (
                 "evaluation_metrics",
+                "hyperparameters",
                 "promotion_decision",
                 "best_hyperparameters",
                 "inference.predictions",

@@ -73,8 +73,11 @@ def summary(
     if metrics:
         model, baselines = metrics["model"], metrics["baselines"]
         oracle = metrics.get("oracle")
+        kind = (outputs.get("hyperparameters") or {}).get("model", {}).get("kind")
         lines.append(
-            f"  test ROC-AUC {model['roc_auc']:.4f}, "
+            f"  test ROC-AUC {model['roc_auc']:.4f}"
+            + (f" ({kind})" if kind else "")
+            + ", "
             + ", ".join(f"{n} {b['roc_auc']:.4f}" for n, b in baselines.items())
             + (f", oracle {oracle['roc_auc']:.4f}" if oracle else "")
             + f"; accuracy {model['accuracy']:.4f}"

@@ -51,6 +51,7 @@ def test_kedro_run_end_to_end(tmp_path: Path) -> None:
     # Quiet: no library warning reaches the log (src/{{ cookiecutter.python_package }}/quiet.py).
     assert "Warning:" not in printed, printed[:3000]
     assert "Downloading artifacts" not in printed
+    assert "(hist_gradient_boosting), majority" in printed  # the summary names the kind
     data = project / "data"
     for split in ("train_set", "validation_set", "test_set"):
         assert list(
@@ -70,6 +71,7 @@ def test_kedro_run_end_to_end(tmp_path: Path) -> None:
         "--params", "model_engineering.model.kind=mlp",
     )  # fmt: skip
     assert mlp.returncode == 0, mlp.stdout[-3000:] + mlp.stderr[-3000:]
+    assert "(mlp), majority" in mlp.stdout + mlp.stderr  # the summary names the kind
     _assert_model_quality(data, _last_run(data))
     _execute_notebooks(project)
     _assert_inference_scores_new_customers(project)

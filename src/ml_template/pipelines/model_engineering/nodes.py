@@ -5,6 +5,7 @@ and drift reference on the validation split: one fitted bundle."""
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -187,9 +188,13 @@ def fit_calibration(
 
     target = encode_target(validation_set, contract.table)
     classifier = FittedClassifier(trained_model, calibrated=False)
-    calibrated = CalibratedClassifierCV(
-        FrozenEstimator(classifier), method="temperature"
-    ).fit(validation_set, target)
+    with warnings.catch_warnings():
+        # scikit-learn splits the rows to predict them, and warns when a class has
+        # fewer rows than folds; a frozen model's predictions do not depend on folds.
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        calibrated = CalibratedClassifierCV(
+            FrozenEstimator(classifier), method="temperature"
+        ).fit(validation_set, target)
     (calibrator,) = calibrated.calibrated_classifiers_[0].calibrators
     calibration = {
         "method": "temperature",
