@@ -96,8 +96,8 @@ rollback: $(STAMP)  ## Make registered version VERSION the champion (make models
 	@test -n "$(VERSION)" || { echo "usage: make rollback VERSION=<n> (make models lists the versions)"; exit 2; }
 	$(BIN)/python -m ml_template.runs.registry champion "$(VERSION)"
 
-prune: $(STAMP)  ## Keep the last KEEP completed runs (5) and the champion's; DRY_RUN=1 shows, MLFLOW=1 prunes MLflow too
-	$(BIN)/python -m ml_template.runs.prune --keep $(or $(KEEP),5) $(if $(DRY_RUN),--dry-run) $(if $(MLFLOW),--mlflow)
+prune: $(STAMP)  ## Keep the last KEEP completed runs (5) and the champion's, in data/ and MLflow; DRY_RUN=1 shows, MLFLOW=0 leaves MLflow
+	$(BIN)/python -m ml_template.runs.prune --keep $(or $(KEEP),5) $(if $(DRY_RUN),--dry-run) $(if $(filter 0,$(MLFLOW)),--no-mlflow)
 
 data: $(STAMP)  ## Regenerate the bundled raw sample (N=... to change its size)
 	$(BIN)/kedro run --pipelines synthetic $(if $(N),--params synthetic.n_customers=$(N))

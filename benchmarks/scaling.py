@@ -14,8 +14,8 @@ from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import kedro, median, node_timings, project_with_data, run_child
 from benchmarks.plain_pipeline import load_raw
+from ml_template.config import CONFIG_LOADER_ARGS
 from ml_template.pipelines import data_engineering, evaluation, model_engineering
-from ml_template.settings import CONFIG_LOADER_ARGS
 
 PIPELINES = {
     "data_engineering": data_engineering.create_pipeline(),

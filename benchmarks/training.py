@@ -13,6 +13,7 @@ import torch
 from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import median
+from ml_template.config import CONFIG_LOADER_ARGS
 from ml_template.contract.active import parse_contract
 from ml_template.models import ModelInputs
 from ml_template.models.kinds.mlp import MLPSettings
@@ -20,7 +21,6 @@ from ml_template.models.kinds.mlp.network import MLPConfig, TabularMLP, loss_fun
 from ml_template.models.kinds.mlp.training import Batches, fit, to_batches
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing
 from ml_template.preprocessing import Preprocessor, encode_target, transform
-from ml_template.settings import CONFIG_LOADER_ARGS
 
 EPOCHS = 3
 

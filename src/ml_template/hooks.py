@@ -1,220 +1,250 @@
-"""Project hooks: the gates' validation session, and what MLflow receives.
+"""The project's one hook class: plumbing between Kedro's run and the project's steps.
 
-Tracking lives here, not in nodes: nodes return data; these hooks log it to the MLflow
-run that kedro-mlflow opened (when tracking is on for the pipeline).
+Each method is one moment of a run, in the order Kedro calls them, and hands over to
+a named function that does the work (and is tested on its own). Two methods are
+ordered against kedro-mlflow's hooks, which open the MLflow run in
+``before_pipeline_run`` and log the model in ``after_pipeline_run``: ours come after
+both (``trylast``). ``after_context_created`` comes first (``tryfirst``): it prepares
+the tracking store before kedro-mlflow opens it.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kedro.framework.hooks import hook_impl
 
-from ml_template.contract.active import activate as activate_contract
-from ml_template.contract.active import parse_contract
-from ml_template.manifest import build_manifest
-from ml_template.runs.catalog import save_own
-from ml_template.runs.tracking import log_nested_runs
-from ml_template.validation import ValidationSession, activate, current
-from ml_template.validation.report import gate_report
+from ml_template.runs import tracking
+from ml_template.runs.catalog import RunCatalog, completed_set, pin
+from ml_template.runs.project import say
+from ml_template.runs.records import LATEST, RunStore
+from ml_template.runs.unit import RunUnit
 
 if TYPE_CHECKING:
+    from kedro.config import OmegaConfigLoader
     from kedro.framework.context import KedroContext
-    from kedro.io import DataCatalog
-    from kedro.pipeline import Pipeline
+    from kedro.io import CatalogProtocol
+    from kedro.pipeline import Node, Pipeline
+
+    from ml_template.validation import ValidationSession
 
 logger = logging.getLogger(__name__)
 
-
-def _active_run() -> Any:
-    """The MLflow run kedro-mlflow opened for this pipeline, if any."""
-    import mlflow  # noqa: PLC0415 (already imported by kedro-mlflow)
-
-    return mlflow.active_run()
-
-
-def _extra_suites(context: KedroContext) -> dict[str, Any]:
-    """Hand-written suites of ``conf/<env>/expectations``, if there are any."""
-    from kedro.config import MissingConfigException  # noqa: PLC0415
-
-    try:
-        return context.config_loader["expectations"]
-    except MissingConfigException:
-        return {}
+# What the run summary reads of the run's outputs, when it saved them.
+_SUMMARISED = (
+    "evaluation_metrics",
+    "hyperparameters",
+    "promotion_decision",
+    "best_hyperparameters",
+    "inference.predictions",
+    "inference.drift_report",
+)
 
 
-class ValidationHooks:
-    """Activate the run's contract; give the catalog's gates their rules and reports."""
-
-    @hook_impl(tryfirst=True)  # before anything builds pipelines (context.params does)
-    def after_context_created(self, context: KedroContext) -> None:
-        """Activate the contract, then open the run's validation session."""
-        raw = context.config_loader["parameters"]
-        contract = parse_contract(raw.get("contract"))
-        activate_contract(contract)
-        settings = raw.get("validation", {})
-        activate(
-            ValidationSession(
-                contract=contract,
-                extras=_extra_suites(context),
-                sample_size=settings.get("sample_size", 5),
-                detailed=bool(raw.get("detailed_gates")),
-            )
-        )
-
-    @hook_impl(tryfirst=True)  # before kedro-mlflow closes the run
-    def after_pipeline_run(self, catalog: DataCatalog) -> None:
-        """Save every validation result of the run and the gate report."""
-        self._report(catalog)
-
-    @hook_impl(tryfirst=True)
-    def on_pipeline_error(self, catalog: DataCatalog) -> None:
-        """Save the results on failure too: the failed gate's result explains it."""
-        self._report(catalog)
-
-    @staticmethod
-    def _report(catalog: DataCatalog) -> None:
-        session = current()
-        if not session.results:
-            return
-        session.save_results(catalog)
-        report = gate_report(session.results, "Gate report")
-        save_own(catalog, "gate_report", report)
-        if _active_run() is not None:
-            import mlflow  # noqa: PLC0415
-
-            for suite, result in session.results.items():
-                mlflow.log_dict(result, f"validation/{suite}.json")
-            mlflow.log_text(report, "validation/gate_report.html")
-
-
-class TrackingHooks:
-    """Log the run manifest and the datasets marked ``metadata.mlflow.artifact_path``."""
+class ProjectHooks:
+    """A run: settings, pinned reads, tracking, commit and release, summary."""
 
     def __init__(self) -> None:
-        self._project_path = Path.cwd()
-        self._params: dict[str, Any] = {}
-        self._catalog: DataCatalog | None = None
+        self._forget()
 
-    @hook_impl
+    def _forget(self) -> None:
+        """Nothing of an earlier session: one session, one run."""
+        self.context: KedroContext | None = None
+        self.catalog: RunCatalog | None = None
+        self.unit: RunUnit | None = None
+        self.gates: ValidationSession | None = None
+        self.spark: Any = None
+        self.served: set[str] = set()  # what the logged model packs (frozen on save)
+        self.mlflow_run_id: str | None = None
+        self.champion_read: Any = None
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow opens the tracking store
     def after_context_created(self, context: KedroContext) -> None:
-        """Remember where the project is and its parameters."""
-        self._project_path = context.project_path
-        self._params = context.params
+        """Read the run's settings; prepare the store, the gates and Spark."""
+        from ml_template.contract.active import activate  # noqa: PLC0415
+        from ml_template.spark import start_spark  # noqa: PLC0415
+        from ml_template.validation import open_session  # noqa: PLC0415
+
+        self._forget()
+        self.context = context
+        tracking.prepare_store(context.config_loader["mlflow"])
+        self.gates = open_session(
+            context.config_loader, context.config_loader["parameters"]
+        )
+        activate(self.gates.contract)  # what the pipelines are built from
+        self.spark = start_spark(context.config_loader, context.project_path.name)
 
     @hook_impl
-    def after_catalog_created(self, catalog: DataCatalog) -> None:
-        """Remember the catalog, to read each saved dataset's metadata."""
-        self._catalog = catalog
+    def after_catalog_created(
+        self,
+        catalog: CatalogProtocol,
+        conf_catalog: dict[str, Any],
+        load_versions: dict[str, str] | None,
+    ) -> None:
+        """Pin every dataset to the completed set (``--load-versions`` aside)."""
+        from ml_template.spark import check_raw_inputs, raw_paths  # noqa: PLC0415
 
-    @hook_impl(trylast=True)  # after kedro-mlflow has opened the run
-    def before_pipeline_run(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
-        """Save the run manifest (git, input hashes, versions, seeds, hardware)."""
-        if _active_run() is None:
+        if isinstance(catalog, RunCatalog):  # a run's (a notebook's is Kedro's own)
+            self.catalog = catalog
+        completed = completed_set(self._store(), self._load_run(), conf_catalog)
+        asked = load_versions or {}
+        pin(catalog, {n: v for n, v in completed.items() if n not in asked})
+        if self.spark is not None and self.context is not None:
+            loader = cast("OmegaConfigLoader", self.context.config_loader)
+            check_raw_inputs(sorted(catalog.keys()), catalog, raw_paths(loader))
+
+    @hook_impl(trylast=True)  # after kedro-mlflow has opened the MLflow run
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: RunCatalog
+    ) -> None:
+        """Pin the run's reads to one completed set; name and start its MLflow run."""
+        import mlflow  # noqa: PLC0415 (kedro-mlflow imported it)
+
+        from ml_template.manifest import build_manifest  # noqa: PLC0415
+
+        self.unit = RunUnit(self._store(), self._load_run())
+        self.unit.begin(pipeline, catalog, dict(run_params.get("load_versions") or {}))
+        inference = getattr(pipeline, "inference", None)  # kedro-mlflow's PipelineML
+        if inference is not None:
+            self.served = {n for n in inference.inputs() if not n.startswith("params:")}
+            self.served.discard(pipeline.input_name)  # type: ignore[attr-defined]
+        run = mlflow.active_run()
+        self.mlflow_run_id = run.info.run_id if run else None
+        if run is None:
             return
-        files = {}
-        for name in pipeline.inputs():
-            path = (
-                getattr(catalog.get(name), "_filepath", None)
-                if name in catalog
-                else None
-            )
-            if path is not None and Path(path).is_file():
-                files[name] = Path(path)
-        manifest = build_manifest(self._project_path, files, self._params)
-        save_own(catalog, "run_manifest", manifest)
-        import mlflow  # noqa: PLC0415
+        context = self.context
+        assert context is not None  # noqa: S101 (after_context_created ran)
+        pipelines = tracking.pipeline_names(run_params)
+        tracking.start(
+            run,
+            context.params.get("run_name")
+            or tracking.run_name(pipelines, context.project_path, datetime.now()),
+        )
+        files = {n: f for n in pipeline.inputs() if (f := catalog.local_file(n))}
+        manifest = build_manifest(context.project_path, files, context.params)
+        catalog.save("run_manifest", manifest)
+        tracking.log_inputs(manifest, context.params)
 
-        mlflow.log_dict(manifest, "reports/run_manifest.json")
-        contract = self._params.get("contract")
-        if contract is not None:  # the params show it truncated; here it is whole
-            mlflow.log_dict(contract.model_dump(mode="json"), "reports/contract.json")
-        mlflow.log_params(dict(_typed_params(self._params)))
+    @hook_impl
+    def before_dataset_loaded(self, node: Node) -> None:
+        """On Spark, free the frames cached for the previous node."""
+        if self.spark is not None:
+            self.spark.before_node(node)
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str, data: Any) -> None:
+        """Tag the run with the registered version it read as the champion."""
+        from ml_template.runs.registry import CHAMPION, RegisteredModel  # noqa: PLC0415
+
+        if dataset_name != "champion_model" or not isinstance(data, RegisteredModel):
+            return
+        self.champion_read = data
+        if self.mlflow_run_id is not None:
+            import mlflow  # noqa: PLC0415
+
+            mlflow.set_tags(
+                {f"{CHAMPION}.version": data.version, f"{CHAMPION}.run_id": data.run_id}
+            )
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any) -> None:
-        """Log a saved dataset to MLflow when its catalog metadata asks for it:
-        ``artifact_path`` logs it as an artifact, ``nested_runs`` (search trials) as one
-        nested run per item."""
-        if self._catalog is None or dataset_name not in self._catalog:
+        """Log what the catalog's ``metadata.mlflow`` asks for; freeze what the
+        logged model packs at this run's version."""
+        catalog = self.catalog
+        if catalog is None or dataset_name not in catalog:
             return
-        dataset = self._catalog.get(dataset_name)
-        tracking = (getattr(dataset, "metadata", None) or {}).get("mlflow", {})
-        if _active_run() is None:
+        if dataset_name in self.served:
+            catalog.freeze_own_version(dataset_name)
+        wanted = (getattr(catalog.get(dataset_name), "metadata", None) or {}).get(
+            "mlflow", {}
+        )
+        if self.mlflow_run_id is None:
             return
-        if tracking.get("artifact_path"):
-            _log_artifact(
-                data, dataset_name, tracking["artifact_path"], _saved_png(dataset)
+        if wanted.get("artifact_path"):
+            png = catalog.saved_file(dataset_name)
+            tracking.log_artifact(
+                data,
+                dataset_name,
+                wanted["artifact_path"],
+                png if png is not None and png.suffix == ".png" else None,
             )
-        if tracking.get("nested_runs"):
-            log_nested_runs(data)
+        if wanted.get("nested_runs"):
+            tracking.log_nested_runs(data)
 
+    @hook_impl(trylast=True)  # after kedro-mlflow has logged the model
+    def after_pipeline_run(self, run_params: dict[str, Any]) -> None:
+        """Save the gates' results; commit the run; release its model; summarise."""
+        from ml_template.runs.release import release_run  # noqa: PLC0415
 
-def _typed_params(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """Typed (pydantic) parameters as ``a.b.c`` entries, as kedro-mlflow logs a dict.
+        self._report_gates()
+        catalog, unit, context = self.catalog, self.unit, self.context
+        if catalog is None or unit is None or context is None or not catalog.written:
+            return  # nothing versioned written (data generation): nothing to commit
+        import mlflow  # noqa: PLC0415
 
-    kedro-mlflow flattens dict parameters only; a typed one would otherwise show as one
-    truncated string. The contract is left out: it is logged whole as an artifact.
-    """
-    flat: list[tuple[str, Any]] = []
-    for key, value in params.items():
-        name = f"{prefix}{key}"
-        if hasattr(value, "model_dump") and name != "contract":
-            flat += _flattened(value.model_dump(mode="json"), f"{name}.")
-        elif isinstance(value, dict):
-            flat += _typed_params(value, f"{name}.")
-    return flat
+        from ml_template.model_card import RunFacts  # noqa: PLC0415
 
+        model_uri = tracking.logged_model_uri(self.mlflow_run_id)
+        globals_ = context.config_loader["globals"]
+        facts = RunFacts(
+            run_version=str(catalog.run_version),
+            model_name=str(globals_.get("model_name") or "model"),
+            model_version=None,
+            champion=False,
+            mlflow_run_id=self.mlflow_run_id,
+            datasets=unit.the_set(catalog.written, str(catalog.run_version)),
+        )
+        facts, _ = release_run(
+            catalog,
+            mlflow.MlflowClient(),
+            model_uri if globals_.get("model_name") else None,
+            facts,
+            context.params,
+            self._store().folder,
+        )
+        record = unit.commit(
+            str(catalog.run_version),
+            set(catalog.written),
+            tracking.pipeline_names(run_params),
+            mlflow_run_id=self.mlflow_run_id,
+            model_uri=model_uri,
+            model_version=facts.model_version,
+            champion=facts.champion,
+            scored_with=self.champion_read.version if self.champion_read else None,
+        )
+        outputs = {n: catalog.load(n) for n in _SUMMARISED if n in record.saved}
+        ui = dict(context.config_loader["mlflow"].get("ui") or {})
+        address = tracking.run_address(self.mlflow_run_id, ui)
+        for line in tracking.summary(record, outputs, address):
+            say(line)
 
-def _flattened(values: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
-    flat: list[tuple[str, Any]] = []
-    for key, value in values.items():
-        if isinstance(value, dict) and value:
-            flat += _flattened(value, f"{prefix}{key}.")
-        else:
-            flat.append((f"{prefix}{key}", value))
-    return flat
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        """A failed run commits nothing; its gates' results explain the failure."""
+        self._report_gates()
 
+    def _report_gates(self) -> None:
+        from ml_template.validation.report import gate_report  # noqa: PLC0415
 
-def _saved_png(dataset: Any) -> Path | None:
-    """The PNG file a matplotlib dataset just wrote, when it is a local file."""
-    if not str(getattr(dataset, "_filepath", "")).endswith(".png"):
-        return None
-    try:  # the versioned path of this save (Kedro's)
-        path = Path(str(dataset._get_versioned_path(dataset.resolve_save_version())))
-    except (AttributeError, TypeError):
-        return None
-    return path if path.is_file() else None
+        if self.gates is None or self.catalog is None or not self.gates.results:
+            return
+        for suite, result in self.gates.results.items():
+            self.catalog.save(f"{suite}_validation", result)
+        report = gate_report(self.gates.results, "Gate report")
+        self.catalog.save("gate_report", report)
+        if self.mlflow_run_id is not None:
+            tracking.log_gate_results(self.mlflow_run_id, self.gates.results, report)
 
+    def _store(self) -> RunStore:
+        """The completed runs' records: ``<data_dir>/runs`` (``globals.yml``)."""
+        assert self.context is not None  # noqa: S101
+        data_dir = self.context.config_loader["globals"].get("data_dir", "data")
+        return RunStore(Path(self.context.project_path) / data_dir / "runs")
 
-def _log_artifact(
-    data: Any, name: str, artifact_path: str, saved_png: Path | None = None
-) -> None:
-    """Log a figure as PNG (Plotly: a self-contained HTML page), a table as CSV,
-    JSON-able data as JSON. A figure the catalog has just written is logged from its file
-    rather than drawn a second time."""
-    import mlflow  # noqa: PLC0415
-    import pandas as pd  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
-
-    if isinstance(data, pd.DataFrame):
-        mlflow.log_text(data.to_csv(index=False), f"{artifact_path}/{name}.csv")
-    elif isinstance(data, Figure) and saved_png is not None:
-        with tempfile.TemporaryDirectory() as folder:
-            copy = Path(folder) / f"{name}.png"
-            shutil.copyfile(saved_png, copy)
-            mlflow.log_artifact(str(copy), artifact_path)
-    elif isinstance(data, Figure):
-        mlflow.log_figure(data, f"{artifact_path}/{name}.png")
-    elif hasattr(data, "to_plotly_json"):  # with plotly.js inside: works offline
-        html = data.to_html(include_plotlyjs=True, full_html=True)
-        mlflow.log_text(html, f"{artifact_path}/{name}.html")
-    elif isinstance(data, str) and data.lower().startswith("<!doctype html"):
-        mlflow.log_text(data, f"{artifact_path}/{name}.html")
-    else:
-        payload = data if isinstance(data, dict | list) else {name: data}
-        mlflow.log_dict(cast("dict[str, Any]", payload), f"{artifact_path}/{name}.json")
+    def _load_run(self) -> str:
+        """The completed run to read from: ``params:load_run`` (``latest``)."""
+        assert self.context is not None  # noqa: S101
+        return str(self.context.params.get("load_run") or LATEST)

@@ -4,7 +4,7 @@ What the model is for, what it was trained on (the contract, the quarantine), ho
 scores against every baseline and the oracle, how calibrated and how certain it is,
 what drives it, what drift monitoring compares with, its known limitations and where
 every part came from (commit, data hashes, package and dataset versions). Built from
-the run's own outputs by :func:`build` (pure); ``runs.hooks.RunHooks`` saves it with
+the run's own outputs by :func:`build` (pure); ``runs.release`` saves it with
 the run's set and logs it to the run's MLflow artifacts.
 """
 

@@ -1,39 +1,74 @@
-"""What hooks write for a run is saved under the run's version, quietly."""
+"""The run's catalog: pinned versions, the run's own read back, the served files frozen."""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
 
-from kedro.io import DataCatalog
+from ml_template.runs.catalog import RunCatalog
 
-from ml_template.runs.catalog import save_own
+OLD, NEW, CRASHED = (
+    "2026-11-22T10.00.00.000Z",
+    "2026-11-23T10.00.00.000Z",
+    "2999-01-01T00.00.00.000Z",
+)
 
-OLD, NEW = "2026-11-22T10.00.00.000Z", "2026-11-23T10.00.00.000Z"
 
-
-def test_a_dataset_pinned_to_the_last_set_saves_as_the_runs_own(tmp_path: Path) -> None:
-    config = {
+def _config(tmp_path: Path) -> dict:
+    return {
         "model_card": {
             "type": "ml_template.datasets.text.TextDataset",
             "filepath": str(tmp_path / "model_card.md"),
             "versioned": True,
         }
     }
-    DataCatalog.from_config(config, save_version=OLD).save("model_card", "old card")
-    # The context pins every dataset of the last completed set to its version.
-    catalog = DataCatalog.from_config(
-        config, load_versions={"model_card": OLD}, save_version=NEW
-    )
+
+
+def test_a_pinned_dataset_reads_its_pin_not_the_newest_file(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    RunCatalog.from_config(config, save_version=OLD).save("model_card", "completed")
+    RunCatalog.from_config(config, save_version=CRASHED).save("model_card", "torn")
+
+    catalog = RunCatalog.from_config(config, save_version=NEW)
+    assert catalog.load("model_card") == "torn"  # Kedro alone: the newest file
+    catalog.pin({"model_card": OLD})
+
+    assert catalog.load("model_card") == "completed"
+    assert catalog.load("model_card", version=CRASHED) == "torn"  # asked: given
+
+
+def test_what_a_run_saves_it_reads_back_as_its_own(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    RunCatalog.from_config(config, save_version=OLD).save("model_card", "old card")
+    catalog = RunCatalog.from_config(config, save_version=NEW)
+    catalog.pin({"model_card": OLD})
+    RunCatalog.from_config(config, save_version=CRASHED).save("model_card", "other")
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Kedro's save/load version mismatch warning
-        save_own(catalog, "model_card", "new card")
+        catalog.save("model_card", "new card")
 
-    assert catalog.load("model_card") == "new card"
-    assert (
+    assert catalog.load("model_card") == "new card"  # not the newer run's
+    assert catalog.written == {"model_card"}
+    assert catalog.saved_file("model_card") == (
         tmp_path / "model_card.md" / NEW / "model_card.md"
-    ).read_text() == "new card"
+    )
     assert (
         tmp_path / "model_card.md" / OLD / "model_card.md"
     ).read_text() == "old card"
+
+
+def test_a_frozen_dataset_holds_the_runs_version_only(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    RunCatalog.from_config(config, save_version=OLD).save("model_card", "old card")
+    catalog = RunCatalog.from_config(config, save_version=NEW)
+    catalog.save("model_card", "new card")
+
+    catalog.freeze_own_version("model_card")
+
+    frozen = catalog.get("model_card")
+    assert catalog.load("model_card") == "new card"
+    assert frozen is not None
+    assert not catalog.versioned("model_card")
+    assert frozen.exists()
+    assert str(tmp_path / "model_card.md" / NEW) in str(frozen)

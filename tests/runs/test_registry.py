@@ -133,7 +133,11 @@ def test_prune_keeps_the_newest_run_and_the_champion(registered: Path) -> None:
     dry = _command(registered, "ml_template.runs.prune", "--keep", "1", "--dry-run")
     assert partial.exists()
     assert orphan.exists()
-    said = _command(registered, "ml_template.runs.prune", "--keep", "1", "--mlflow")
+    client = _client(registered)
+    versions = {
+        str(v.version) for v in client.search_model_versions("name = 'ml_template'")
+    }
+    said = _command(registered, "ml_template.runs.prune", "--keep", "1")
 
     assert "Would delete" in dry
     assert "MB freed" in said
@@ -144,6 +148,12 @@ def test_prune_keeps_the_newest_run_and_the_champion(registered: Path) -> None:
     assert (registered / f"data/06_models/fitted_model/{good['version']}").is_dir()
     run_session(registered, pipeline_names=["inference"])  # the champion still serves
     assert _records(registered)[-1]["scored_with"] == "1"
+    # MLflow is pruned with the data (here every version is still in a kept set).
+    left = {
+        str(v.version) for v in client.search_model_versions("name = 'ml_template'")
+    }
+    assert left == versions
+    assert "Deleted in MLflow" in said
 
 
 def test_a_challenger_of_another_kind_meets_the_champion_on_the_same_rows(

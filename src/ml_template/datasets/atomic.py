@@ -19,6 +19,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from fsspec.core import strip_protocol
+
 PARTIAL_SUFFIX = ".partial"
 
 
@@ -77,7 +79,7 @@ class _AtomicFileSystem:
         if "w" not in mode and "x" not in mode:
             return self._fs.open(path, mode, **kwargs)
         return _AtomicFile(
-            self._fs._strip_protocol(path),
+            strip_protocol(path),
             mode,
             lambda temp, temp_mode: self._fs.open(temp, temp_mode, **kwargs),
         )

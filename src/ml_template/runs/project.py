@@ -21,13 +21,10 @@ class ProjectPaths:
 
 def project_paths(env: str | None = None) -> ProjectPaths:
     """Read ``globals.yml`` and ``mlflow.yml`` of the project around the working folder."""
-    from kedro.config import OmegaConfigLoader  # noqa: PLC0415
-
-    from ml_template.settings import CONFIG_LOADER_ARGS, project_root  # noqa: PLC0415
+    from ml_template.config import config_loader, project_root  # noqa: PLC0415
 
     root = project_root()
-    args = {**CONFIG_LOADER_ARGS, **({"default_run_env": env} if env else {})}
-    loader = OmegaConfigLoader(conf_source=str(root / "conf"), **args)
+    loader = config_loader(env)
     settings = loader["globals"]
     data_dir = root / settings.get("data_dir", "data")
     return ProjectPaths(

@@ -15,6 +15,7 @@ therefore finds the test split the training run was built on.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -54,9 +55,13 @@ class RunStore:
         self.folder = folder
 
     def completed(self) -> list[RunRecord]:
-        """Every completed run, newest first."""
-        paths = sorted(self.folder.glob("*.json"), reverse=True)
-        return [RunRecord.model_validate(json.loads(p.read_text())) for p in paths]
+        """Every completed run, the last committed first (a run that started
+        earlier but finished later is the newer set)."""
+        records = [
+            RunRecord.model_validate(json.loads(p.read_text()))
+            for p in self.folder.glob("*.json")
+        ]
+        return sorted(records, key=_committed, reverse=True)
 
     def save(self, record: RunRecord) -> Path:
         """Write a record atomically: a run is completed once its record exists."""
@@ -97,3 +102,7 @@ class RunStore:
             "(`kedro run` trains and evaluates), or name a run that has them with "
             "`--params load_run=<version or MLflow run id>`."
         )
+
+
+def _committed(record: RunRecord) -> tuple[datetime, str]:
+    return datetime.fromisoformat(record.finished_at), record.version

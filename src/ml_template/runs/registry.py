@@ -65,9 +65,12 @@ def load_registered(
                 artifact_uri=f"{logged.artifact_location}/artifacts", dst_path=folder
             )
         )
-        # A logged model holds one version of the bundle: the newest is it.
+        # The bundle's folder itself (models logged before the run froze it hold one
+        # version folder of it: the newest is it).
+        packed = root / BUNDLE
         bundle = FittedModelDataset(
-            filepath=str(root / BUNDLE), version=Version(None, None)
+            filepath=str(packed),
+            version=None if (packed / "bundle.json").is_file() else Version(None, None),
         )
         return RegisteredModel(
             fitted=bundle.load(),
@@ -77,13 +80,11 @@ def load_registered(
         )
 
 
-def register(model_uri: str, model_name: str, tags: dict[str, str]) -> str:
+def register(client: Any, model_uri: str, model_name: str, tags: dict[str, str]) -> str:
     """Register a logged model (``models:/<model id>``) as a new version; return its
     number. (``mlflow.register_model`` does the same and prints two lines per run.)"""
-    import mlflow  # noqa: PLC0415
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
-    client = mlflow.MlflowClient()
     try:
         client.get_registered_model(model_name)
     except MlflowException:
@@ -99,6 +100,11 @@ def register(model_uri: str, model_name: str, tags: dict[str, str]) -> str:
     return str(version.version)
 
 
+def champion_version(client: Any, model_name: str) -> str | None:
+    """The version the ``champion`` alias points at now (None: no champion yet)."""
+    return aliases(client, model_name).get(CHAMPION)
+
+
 def set_champion(client: Any, model_name: str, version: str) -> None:
     """Point the ``champion`` alias at ``version`` (a promotion or a rollback)."""
     client.set_registered_model_alias(model_name, CHAMPION, version)
@@ -108,11 +114,11 @@ def aliased_runs(client: Any, model_name: str) -> set[str]:
     """The MLflow run ids of the versions an alias points at (kept by ``prune``)."""
     return {
         client.get_model_version(model_name, version).run_id
-        for version in set(_aliases(client, model_name).values())
+        for version in set(aliases(client, model_name).values())
     }
 
 
-def _aliases(client: Any, model_name: str) -> dict[str, str]:
+def aliases(client: Any, model_name: str) -> dict[str, str]:
     """Alias -> version number of the registered model (empty when not registered)."""
     from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
@@ -147,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     client = mlflow.MlflowClient()
     name = paths.model_name
     versions = {str(v.version): v for v in _versions(client, name)}
-    aliases = _aliases(client, name)
+    held_by = aliases(client, name)
     if args.command == "champion":
         if args.version not in versions:
             parser.error(
@@ -159,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     for number, version in versions.items():
         tags = version.tags
-        held = [alias for alias, v in aliases.items() if v == number]
+        held = [alias for alias, v in held_by.items() if v == number]
         mark = f"  <- {', '.join(held)}" if held else ""
         say(
             f"{name} v{number}  run {tags.get('run', '?')}  "

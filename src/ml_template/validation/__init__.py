@@ -7,7 +7,18 @@ on: load|save, options: {suite: <name>}}``; the suite lives in
 every result as versioned JSON in ``data/08_reporting/validation``.
 """
 
-from ml_template.validation.session import ValidationSession, activate, current
+from ml_template.validation.session import (
+    ValidationSession,
+    activate,
+    current,
+    open_session,
+)
 from ml_template.validation.validator import GXValidator
 
-__all__ = ["GXValidator", "ValidationSession", "activate", "current"]
+__all__ = [
+    "GXValidator",
+    "ValidationSession",
+    "activate",
+    "current",
+    "open_session",
+]

@@ -97,7 +97,9 @@ def _registration_seconds(project: Path, client: mlflow.MlflowClient) -> float:
     seconds = []
     for _ in range(5):
         started = time.perf_counter()
-        version = register(str(champion.source), "{{ cookiecutter.python_package }}", {"run": "benchmark"})
+        version = register(
+            client, str(champion.source), "{{ cookiecutter.python_package }}", {"run": "benchmark"}
+        )
         set_champion(client, "{{ cookiecutter.python_package }}", version)
         seconds.append(time.perf_counter() - started)
     set_champion(client, "{{ cookiecutter.python_package }}", str(champion.version))

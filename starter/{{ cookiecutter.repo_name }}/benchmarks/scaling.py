@@ -14,8 +14,8 @@ from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import kedro, median, node_timings, project_with_data, run_child
 from benchmarks.plain_pipeline import load_raw
+from {{ cookiecutter.python_package }}.config import CONFIG_LOADER_ARGS
 from {{ cookiecutter.python_package }}.pipelines import data_engineering, evaluation, model_engineering
-from {{ cookiecutter.python_package }}.settings import CONFIG_LOADER_ARGS
 
 PIPELINES = {
     "data_engineering": data_engineering.create_pipeline(),

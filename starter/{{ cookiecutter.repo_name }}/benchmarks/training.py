@@ -13,6 +13,7 @@ import torch
 from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import median
+from {{ cookiecutter.python_package }}.config import CONFIG_LOADER_ARGS
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.models import ModelInputs
 from {{ cookiecutter.python_package }}.models.kinds.mlp import MLPSettings
@@ -20,7 +21,6 @@ from {{ cookiecutter.python_package }}.models.kinds.mlp.network import MLPConfig
 from {{ cookiecutter.python_package }}.models.kinds.mlp.training import Batches, fit, to_batches
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing
 from {{ cookiecutter.python_package }}.preprocessing import Preprocessor, encode_target, transform
-from {{ cookiecutter.python_package }}.settings import CONFIG_LOADER_ARGS
 
 EPOCHS = 3
 

@@ -22,12 +22,13 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 from kedro_mlflow.framework.hooks import mlflow_hook
 
+from {{ cookiecutter.python_package }}.config import CONFIG_LOADER_ARGS
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.contract.active import activate as activate_contract
 from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.models import FittedModel
 from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import fit_preprocessing, train_model
-from {{ cookiecutter.python_package }}.settings import CONFIG_LOADER_ARGS
+from {{ cookiecutter.python_package }}.runs.tracking import experiment_params
 from {{ cookiecutter.python_package }}.validation import ValidationSession, activate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -104,8 +105,10 @@ def run_session(
     os.environ.pop("MLFLOW_TRACKING_URI", None)
     os.chdir(project)  # the embedded MLflow store (sqlite:///mlflow.db) is cwd-relative
     try:
+        # As the project's `kedro run` does: inference in its own experiment.
+        asked = experiment_params(list(run_args.get("pipeline_names") or []))
         with KedroSession.create(
-            project_path=project, env=env, runtime_params=runtime_params
+            project_path=project, env=env, runtime_params=asked | (runtime_params or {})
         ) as session:
             return session.run(**run_args)
     finally:

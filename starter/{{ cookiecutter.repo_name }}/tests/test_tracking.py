@@ -93,8 +93,7 @@ def test_the_logged_model_packs_one_bundle_of_this_run(tracked, tmp_path) -> Non
         "fitted_model",
         "params_contract.pkl",
     ]
-    (version,) = (root / "fitted_model").iterdir()  # this run's version only
-    bundle = version / "fitted_model"
+    bundle = root / "fitted_model"  # this run's bundle itself, no version folders
     assert {p.name for p in bundle.iterdir()} == {
         "bundle.json",
         "preprocessing.json",

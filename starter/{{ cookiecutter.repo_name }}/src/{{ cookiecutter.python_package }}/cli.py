@@ -1,4 +1,5 @@
-"""The project's ``kedro run``: Kedro's own, ending on bad data with its message alone.
+"""The project's ``kedro run``: Kedro's own, ending on bad data with its message alone,
+and tracking ``--pipelines inference`` in its own MLflow experiment.
 
 Kedro loads this module's ``cli`` group for every command in the project; its ``run``
 replaces Kedro's. A :class:`~{{ cookiecutter.python_package }}.user_errors.UserError` (a failed gate, a broken
@@ -20,6 +21,7 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 from kedro.validation import DataValidationError
 
+from {{ cookiecutter.python_package }}.runs.tracking import experiment_params
 from {{ cookiecutter.python_package }}.user_errors import UserError
 
 SHOW_TRACEBACK = "SHOW_TRACEBACK"
@@ -51,6 +53,8 @@ def short_message(error: BaseException) -> str | None:
 def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
+        asked = [kwargs["pipeline"]] if kwargs.get("pipeline") else kwargs["pipelines"]
+        kwargs["params"] = experiment_params(list(asked)) | dict(kwargs["params"] or {})
         try:
             return callback(*args, **kwargs)
         except Exception as error:

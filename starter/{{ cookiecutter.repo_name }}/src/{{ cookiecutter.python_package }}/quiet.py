@@ -60,6 +60,9 @@ _LOG_RECORDS = {
     "great_expectations.data_context.types.base": (
         r"Created temporary directory '.*' for ephemeral docs site",
     ),
+    # The project hook replaces the served bundle's entry with its run's version on
+    # purpose (RunCatalog.freeze_own_version).
+    "kedro.io.data_catalog": (r"Replacing dataset 'fitted_model'",),
     # Advice printed by every run, not news about it.
     "kedro.runner.sequential_runner": (r"Using synchronous mode",),
 }

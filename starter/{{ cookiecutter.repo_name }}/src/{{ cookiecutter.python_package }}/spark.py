@@ -1,9 +1,9 @@
 """The SparkSession of the ``spark`` environment, built from ``conf/<env>/spark.yml``.
 
-Kedro's convention (the official pyspark starters): a hook reads the ``spark``
-configuration once the context exists and starts the session every Spark dataset and
-node then gets from ``SparkSession.builder.getOrCreate()``. Environments without a
-``spark.yml`` (``base``, ``local``, ``test``) never import PySpark.
+Kedro's convention (the official pyspark starters): the project hook reads the
+``spark`` configuration once the context exists and starts the session every Spark
+dataset and node then gets from ``SparkSession.builder.getOrCreate()``.
+Environments without a ``spark.yml`` (``base``, ``local``, ``test``) never import PySpark.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kedro.config import MissingConfigException, OmegaConfigLoader
-from kedro.framework.context import KedroContext
-from kedro.framework.hooks import hook_impl
 from kedro.io import CatalogProtocol
-from kedro.pipeline import Node, Pipeline
+from kedro.pipeline import Node
 
 from {{ cookiecutter.python_package }}.user_errors import UserError
 
@@ -35,46 +33,32 @@ class SparkSetupError(UserError, RuntimeError):
     """Spark cannot start here: no PySpark, no Java or a Java too old."""
 
 
-class SparkHooks:
-    """Start the SparkSession when the run's environment configures one, check that
-    Spark reads every raw input, and free each node's cached frames once its outputs
-    are saved."""
+class SparkRun:
+    """The run's SparkSession, and the cached frames it frees between nodes."""
 
-    def __init__(self) -> None:
-        self._session: Any = None
+    def __init__(self, session: Any) -> None:
+        self.session = session
         self._node: Node | None = None
-        self._raw_paths: dict[str, tuple[str | None, str | None]] = {}
 
-    @hook_impl
-    def after_context_created(self, context: KedroContext) -> None:
-        """Build the session from ``spark.yml``; do nothing where there is none."""
-        self._session, self._node, self._raw_paths = None, None, {}
-        try:
-            settings = context.config_loader["spark"]
-        except MissingConfigException:
-            return
-        if settings:
-            self._session = start_session(settings, app_name=context.project_path.name)
-            if isinstance(context.config_loader, OmegaConfigLoader):
-                self._raw_paths = raw_paths(context.config_loader)
-
-    @hook_impl(tryfirst=True)  # before a run record or an MLflow run is opened
-    def before_pipeline_run(self, pipeline: Pipeline, catalog: CatalogProtocol) -> None:
-        """Stop before any work if Spark would not read a raw input of the run."""
-        if self._session is not None:
-            check_raw_inputs(sorted(pipeline.inputs()), catalog, self._raw_paths)
-
-    @hook_impl
-    def before_dataset_loaded(self, node: Node) -> None:
+    def before_node(self, node: Node) -> None:
         """Drop the frames cached for the previous node (the gates' and the contract's).
 
         Kedro saves a node's outputs before the next node loads its inputs, and every
         Spark dataset loads from its files: a frame cached for an earlier node only
         holds the memory the next one needs.
         """
-        if self._session is not None and node is not self._node:
+        if node is not self._node:
             self._node = node
-            self._session.catalog.clearCache()
+            self.session.catalog.clearCache()
+
+
+def start_spark(loader: Any, app_name: str) -> SparkRun | None:
+    """The session of the environment's ``spark.yml``; None where there is none."""
+    try:
+        settings = loader["spark"]
+    except MissingConfigException:
+        return None
+    return SparkRun(start_session(settings, app_name)) if settings else None
 
 
 def raw_paths(loader: OmegaConfigLoader) -> dict[str, tuple[str | None, str | None]]:

@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ _ENV = {
     "KEDRO_DISABLE_TELEMETRY": "true",
     "GX_ANALYTICS_ENABLED": "false",
     "MLFLOW_DISABLE_TELEMETRY": "true",
+    "TMPDIR": tempfile.mkdtemp(prefix="crash-tmp-"),
 }
 
 
@@ -136,6 +138,8 @@ def test_killed_runs_are_never_read_and_leave_no_zombie(trained: Path) -> None:
         != good
     )
     assert [r["version"] for r in _records(project)] == [good]
+    # No copy of the model's files was staged for logging: nothing of it is left.
+    assert not list(Path(_ENV["TMPDIR"]).glob("logged-model-*"))
 
     _run(project, "--pipelines", "inference")
 
@@ -175,11 +179,18 @@ def test_two_concurrent_runs_commit_distinct_complete_sets(trained: Path) -> Non
         )
         assert {record["datasets"][n] for n in record["saved"]} == {record["version"]}
         model_id = record["model_uri"].removeprefix("models:/")
-        # The logged model packs this run's files only, not every version on disk.
+        # The logged model packs this run's bundle only, not every version on disk.
         (folder,) = (project / "mlruns").glob(
             f"*/models/{model_id}/artifacts/artifacts/fitted_model"
         )
-        assert [p.name for p in folder.iterdir()] == [record["version"]]
+        saved = (
+            project / "data/06_models/fitted_model" / record["version"] / "fitted_model"
+        )
+        packed = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+        assert packed == sorted(p.relative_to(saved) for p in saved.rglob("*"))
+        assert (folder / "model").is_dir()
+        for name in ("bundle.json", "calibration.json", "drift_reference.json"):
+            assert (folder / name).read_text() == (saved / name).read_text()
     client = mlflow.MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
     runs = {r["mlflow_run_id"]: client.get_run(r["mlflow_run_id"]) for r in new}
     names = sorted(run.info.run_name for run in runs.values())

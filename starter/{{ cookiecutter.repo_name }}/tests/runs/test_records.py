@@ -48,3 +48,18 @@ def test_a_named_run_without_what_is_needed_says_so(store: RunStore) -> None:
 def test_records_are_written_whole_and_read_newest_first(store: RunStore) -> None:
     assert [r.mlflow_run_id for r in store.completed()] == ["bbb", "aaa"]
     assert not list(store.folder.glob(".*"))  # no temporary file left
+
+
+def test_latest_is_the_run_committed_last_not_the_one_started_last(
+    tmp_path: Path,
+) -> None:
+    store = RunStore(tmp_path / "runs")
+    long_run = _record("2026-01-01T00.00.00.000Z", ["model"], "long")
+    short_run = _record("2026-01-01T00.05.00.000Z", ["model"], "short")
+    store.save(
+        short_run.model_copy(update={"finished_at": "2026-01-01T00:06:00+00:00"})
+    )
+    store.save(long_run.model_copy(update={"finished_at": "2026-01-01T00:30:00+00:00"}))
+
+    assert store.find("latest").mlflow_run_id == "long"
+    assert [r.mlflow_run_id for r in store.completed()] == ["long", "short"]

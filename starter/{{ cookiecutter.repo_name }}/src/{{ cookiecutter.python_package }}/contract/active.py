@@ -45,15 +45,7 @@ def activate(contract: Contract | None) -> None:
 def active_contract() -> Contract:
     """The run's contract; without a session, the default environment's."""
     if _active is None:
-        from kedro.config import OmegaConfigLoader  # noqa: PLC0415
+        from {{ cookiecutter.python_package }}.config import config_loader  # noqa: PLC0415
 
-        from {{ cookiecutter.python_package }}.settings import (  # noqa: PLC0415 (settings import the hooks)
-            CONFIG_LOADER_ARGS,
-            project_root,
-        )
-
-        loader = OmegaConfigLoader(
-            conf_source=str(project_root() / "conf"), **CONFIG_LOADER_ARGS
-        )
-        activate(parse_contract(loader["parameters"].get("contract")))
+        activate(parse_contract(config_loader()["parameters"].get("contract")))
     return _active  # type: ignore[return-value]

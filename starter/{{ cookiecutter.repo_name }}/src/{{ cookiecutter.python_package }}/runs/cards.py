@@ -12,7 +12,6 @@ from {{ cookiecutter.python_package }}.model_card import (
     to_html,
     to_markdown,
 )
-from {{ cookiecutter.python_package }}.runs.catalog import save_own
 
 # What the card reads of the run's outputs (when the run saved them).
 _READ = (
@@ -32,8 +31,6 @@ def write_model_card(
     """Save the card as Markdown and HTML with the run's version and log both to the
     run's MLflow artifacts (``model_card/``); return the names saved (none when the run
     evaluated no model)."""
-    from kedro.io import Version  # noqa: PLC0415
-
     if "evaluation_metrics" not in saved:
         return []
     outputs = {name: catalog.load(name) for name in _READ if name in saved}
@@ -41,12 +38,7 @@ def write_model_card(
     if fitted is not None:
         outputs["drift_reference"] = fitted.drift_reference
         outputs["model_description"] = fitted.describe()
-    manifest_name = "run_manifest"
-    manifest = (
-        catalog.get(manifest_name, version=Version(facts.run_version, None)).load()
-        if manifest_name in saved
-        else None
-    )
+    manifest = catalog.load("run_manifest") if "run_manifest" in saved else None
     sections = build(
         facts,
         outputs,
@@ -57,7 +49,7 @@ def write_model_card(
     )
     for name, render in CARDS.items():
         text = render(sections)
-        save_own(catalog, name, text)
+        catalog.save(name, text)
         if facts.mlflow_run_id:
             _log(facts.mlflow_run_id, text, name)
     return list(CARDS)

@@ -1,15 +1,132 @@
-"""Which version of each dataset a run or a notebook reads."""
+"""Which version of each dataset a run or a notebook reads: Kedro's catalog, pinned."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import logging
+from pathlib import Path
+from typing import Any
 
-from kedro.io import AbstractVersionedDataset, CatalogConfigResolver, Version
+from kedro.io import (
+    AbstractDataset,
+    AbstractVersionedDataset,
+    CatalogConfigResolver,
+    DataCatalog,
+    Version,
+)
 
 from {{ cookiecutter.python_package }}.runs.records import RunStore, UnknownRunError
 
-if TYPE_CHECKING:
-    from kedro.io import DataCatalog
+
+class RunCatalog(DataCatalog):
+    """Kedro's ``DataCatalog`` (``DATA_CATALOG_CLASS``) with versions pinned by name.
+
+    A versioned dataset loaded without a version (a node's input, ``catalog.load``
+    in a notebook) loads its pinned version: the run's own once the run writes it,
+    else the completed set's. (Kedro's public ``get``, ``load(version=)`` and
+    ``from_config`` do the work; no dataset is changed in place.) Kedro alone would load the newest file of each dataset,
+    be it from a run that crashed or runs beside this one. Versions given with
+    ``--load-versions`` are Kedro's own and are never pinned over.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.run_version: str | None = kwargs.get("save_version")
+        self.pinned: dict[str, str] = {}
+        self.written: set[str] = set()  # the versioned datasets this run saved
+
+    def pin(self, versions: dict[str, str]) -> None:
+        """Load each named dataset's given version from now on."""
+        self.pinned.update(versions)
+
+    def get(
+        self,
+        key: str,
+        fallback_to_runtime_pattern: bool = False,
+        version: Version | None = None,
+    ) -> AbstractDataset | None:
+        """Kedro's ``get``; a pinned dataset comes at its pinned version (which every
+        load and save goes through) unless another is asked for."""
+        pinned = self.pinned.get(key)
+        if version is None and pinned is not None:
+            version = Version(pinned, self.run_version)
+        return super().get(key, fallback_to_runtime_pattern, version)
+
+    def versioned(self, name: str) -> bool:
+        """Whether ``name`` is a dataset of this catalog that keeps versions."""
+        dataset = self.get(name) if name in self else None
+        return (
+            isinstance(dataset, AbstractVersionedDataset)
+            and dataset.resolve_save_version() is not None
+        )
+
+    def save(self, ds_name: str, data: Any) -> None:
+        """Kedro's ``save``; a versioned dataset then reads back this run's version."""
+        own = bool(self.run_version) and self.versioned(ds_name)
+        if own:
+            self.pin({ds_name: str(self.run_version)})
+        super().save(ds_name, data)
+        if own:
+            self.written.add(ds_name)
+
+    def local_file(self, name: str) -> Path | None:
+        """The local file an unversioned dataset reads (a raw input), if it is one."""
+        filepath = self._config(name).get("filepath")
+        path = Path(str(filepath)) if filepath else None
+        return path if path is not None and path.is_file() else None
+
+    def saved_file(self, name: str) -> Path | None:
+        """The local file this run saved for the versioned dataset ``name``, if any
+        (Kedro's layout: ``<filepath>/<version>/<file name>``)."""
+        filepath = self._config(name).get("filepath")
+        if not filepath or not self.run_version or name not in self.written:
+            return None
+        path = Path(str(filepath))
+        saved = path / self.run_version / path.name
+        return saved if saved.exists() else None
+
+    def freeze_own_version(self, name: str) -> None:
+        """Replace the versioned dataset ``name`` by an unversioned one over this
+        run's version of it.
+
+        kedro-mlflow packs the folder of each file the served pipeline reads into
+        the logged model; for a versioned dataset that folder holds every version
+        ever saved. Frozen, it holds this run's only.
+        """
+        saved = self.saved_file(name)
+        if saved is None:
+            return
+        config = {k: v for k, v in self._config(name).items() if k != "validator"}
+        self[name] = AbstractDataset.from_config(
+            name, config | {"filepath": str(saved), "versioned": False}
+        )
+        self.pinned.pop(name, None)
+
+    def _config(self, name: str) -> dict[str, Any]:
+        return self.config_resolver.resolve_pattern(name) if name in self else {}
+
+
+def pin(catalog: Any, versions: dict[str, str]) -> None:
+    """Pin ``versions`` in any catalog: a ``RunCatalog`` (a run's) keeps them by
+    name; another (Kedro's ``context.catalog`` of a notebook, which is built without
+    ``DATA_CATALOG_CLASS``) gets each dataset replaced by its pinned copy."""
+    if isinstance(catalog, RunCatalog):
+        catalog.pin(versions)
+        return
+    quiet = _Replacing()
+    logging.getLogger("kedro.io.data_catalog").addFilter(quiet)
+    try:
+        for name, version in versions.items():
+            if name in catalog:
+                catalog[name] = catalog.get(name, version=Version(version, None))
+    finally:
+        logging.getLogger("kedro.io.data_catalog").removeFilter(quiet)
+
+
+class _Replacing(logging.Filter):
+    """Drops Kedro's "Replacing dataset" warning of a pin."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Replacing dataset")
 
 
 def completed_set(
@@ -25,45 +142,11 @@ def completed_set(
         if store.completed():
             raise
         return {}
-    # Only configured names and patterns count: no runtime (MemoryDataset) pattern.
+    # Only configured versioned names and patterns count: no runtime pattern.
     resolver = CatalogConfigResolver(catalog_config, default_runtime_patterns={})
     return {
         name: version
         for name, version in record.datasets.items()
-        if name in resolver.config or resolver.match_dataset_pattern(name)
+        if (name in resolver.config or resolver.match_dataset_pattern(name))
+        and resolver.resolve_pattern(name).get("versioned")
     }
-
-
-def versioned(catalog: DataCatalog, name: str) -> AbstractVersionedDataset | None:
-    """The catalog's dataset ``name`` if it is versioned, else None."""
-    dataset = catalog.get(name) if name in catalog else None
-    if isinstance(dataset, AbstractVersionedDataset) and dataset._version:
-        return dataset
-    return None
-
-
-def save_own(catalog: DataCatalog, name: str, data: Any) -> None:
-    """Save what a hook writes for the run (the manifest, gate results, the model
-    card) under the run's version, read back as the run's own.
-
-    The context pins every dataset of the last completed set to that set's version;
-    saving one of them under a new version would make Kedro warn of mismatched save
-    and load versions (25 lines each in the log).
-    """
-    dataset = versioned(catalog, name)
-    if dataset is not None and dataset._version and dataset._version.save:
-        pin(dataset, dataset._version.save)
-    catalog.save(name, data)
-
-
-def pin(dataset: AbstractVersionedDataset, load_version: str) -> None:
-    """Make ``dataset`` load ``load_version`` from now on, keeping its save version.
-
-    Kedro fixes load versions when it builds the catalog, before the pipeline is
-    known; a run's own outputs must read back the run's version (not the newest,
-    which a concurrent run may have written). Kedro has no public way to change a
-    built dataset's version, hence ``_version`` (guarded by tests/runs).
-    """
-    save = dataset._version.save if dataset._version else None
-    dataset._version = Version(load_version, save)
-    dataset._cached_load_version = None

@@ -5,8 +5,11 @@ this is how the disk is given back::
 
     make prune KEEP=5            # python -m {{ cookiecutter.python_package }}.runs.prune --keep 5
     make prune KEEP=5 DRY_RUN=1  # print what would go, delete nothing
-    make prune KEEP=5 MLFLOW=1   # also the MLflow runs, logged models and registered
-                                 # versions of the runs that go (never an aliased one)
+    make prune KEEP=5 MLFLOW=0   # the data folder only (--no-mlflow)
+
+With the data versions of the runs that go, their MLflow runs, logged models and
+registered versions go too (never an aliased one), with the MLflow runs of killed and
+failed runs: once a run's record is gone, nothing could find its MLflow run again.
 
 Kept: the newest ``KEEP`` completed runs and the runs of every version an alias
 (``champion``...) points at, with every dataset version their sets name. Deleted:
@@ -27,6 +30,7 @@ from typing import Any
 
 from {{ cookiecutter.python_package }}.datasets.atomic import PARTIAL_SUFFIX
 from {{ cookiecutter.python_package }}.runs.records import RunRecord, RunStore
+from {{ cookiecutter.python_package }}.runs.registry import aliases
 
 # Kedro's version strings: 2026-11-23T17.02.34.757Z
 _VERSION = re.compile(r"^\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d\.\d{3}Z$")
@@ -103,9 +107,10 @@ def prune_mlflow(
     ):
         if run.info.status in ("KILLED", "FAILED") and run.info.run_id not in kept:
             dropped.add(run.info.run_id)
+    aliased = set(aliases(client, model_name).values())  # searches omit aliases
     lines = []
     for version in client.search_model_versions(f"name = '{model_name}'"):
-        if version.run_id in dropped and not version.aliases:
+        if version.run_id in dropped and str(version.version) not in aliased:
             lines.append(f"registered {model_name} v{version.version}")
             if not dry_run:
                 client.delete_model_version(model_name, version.version)
@@ -113,7 +118,9 @@ def prune_mlflow(
         lines.append(f"MLflow run {run_id}")
         if not dry_run:
             client.delete_run(run_id)
-    if dropped and not dry_run:  # runs deleted above go for good, artifacts with them
+    if dropped and not dry_run and not uri.startswith(("http://", "https://")):
+        # Runs deleted above go for good, artifacts with them. (A tracking server
+        # frees deleted runs with its own `mlflow gc`, run where its store is.)
         subprocess.run(  # noqa: S603
             [
                 sys.executable,
@@ -139,7 +146,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.python_package }}.runs.prune")
     parser.add_argument("--keep", type=int, default=5, help="completed runs to keep")
     parser.add_argument("--dry-run", action="store_true", help="delete nothing")
-    parser.add_argument("--mlflow", action="store_true", help="prune MLflow too")
+    parser.add_argument(
+        "--no-mlflow",
+        dest="mlflow",
+        action="store_false",
+        help="leave the MLflow runs and registered versions of the runs that go",
+    )
     args = parser.parse_args(argv)
     if args.keep < 1:
         parser.error("--keep must be at least 1: the newest completed run stays")

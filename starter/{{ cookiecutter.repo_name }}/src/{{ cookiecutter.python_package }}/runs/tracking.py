@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from kedro.framework.hooks import hook_impl
+from typing import TYPE_CHECKING, Any, cast
 
 from {{ cookiecutter.python_package }}.manifest import git_state
 
 if TYPE_CHECKING:
-    from kedro.framework.context import KedroContext
-
     from {{ cookiecutter.python_package }}.runs.records import RunRecord
 
 INFERENCE_SUFFIX = "_inference"
@@ -30,35 +28,19 @@ def run_name(pipelines: list[str], project_path: Path, now: datetime) -> str:
     return f"{'+'.join(pipelines)} {now:%Y-%m-%d %H:%M} {commit}"
 
 
-class ExperimentHooks:
-    """Inference runs go to their own experiment, ``<experiment>_inference``.
+def experiment_params(pipelines: list[str]) -> dict[str, str]:
+    """Runtime parameters that send an inference run to ``<experiment>_inference``.
 
-    kedro-mlflow opens every run in the experiment of ``mlflow.yml``; scoring runs
-    would bury the training runs there. Before it opens the run, this switches its
-    configuration (``context.mlflow``) to the inference experiment when the run is
-    ``--pipelines inference``, and back otherwise.
+    kedro-mlflow opens every run in the experiment of ``mlflow.yml``, whose name ends
+    with ``${runtime_params:mlflow_experiment_suffix,""}``; scoring runs would bury
+    the training runs otherwise. The project's ``kedro run`` adds these for
+    ``--pipelines inference``; a session started from Python passes them itself.
     """
-
-    def __init__(self) -> None:
-        self._config: Any = None
-
-    @hook_impl(trylast=True)  # after kedro-mlflow has read mlflow.yml
-    def after_context_created(self, context: KedroContext) -> None:
-        """Keep kedro-mlflow's configuration of this session."""
-        self._config = getattr(context, "mlflow", None)
-
-    @hook_impl(tryfirst=True)  # before kedro-mlflow opens the run
-    def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
-        """Choose the experiment by the pipelines the run is asked for."""
-        if self._config is None:
-            return
-        experiment = self._config.tracking.experiment
-        base = experiment.name.removesuffix(INFERENCE_SUFFIX)
-        inference = pipeline_names(run_params) == [INFERENCE]
-        name = f"{base}{INFERENCE_SUFFIX}" if inference else base
-        if name != experiment.name:
-            experiment.name = name
-            self._config._set_experiment()  # kedro-mlflow's own get-or-create
+    return (
+        {"mlflow_experiment_suffix": INFERENCE_SUFFIX}
+        if pipelines == [INFERENCE]
+        else {}
+    )
 
 
 def summary(
@@ -182,3 +164,157 @@ def log_nested_runs(trials: list[dict[str, Any]]) -> None:
 
 def _milliseconds(moment: str) -> int:
     return int(datetime.fromisoformat(moment).timestamp() * 1000)
+
+
+def start(run: Any, name: str) -> None:
+    """Name the MLflow run, record its command and process; end zombie runs of this
+    experiment and its inference (or training) twin."""
+    import mlflow  # noqa: PLC0415 (kedro-mlflow imported it)
+
+    from {{ cookiecutter.python_package }}.runs.unit import command  # noqa: PLC0415
+    from {{ cookiecutter.python_package }}.runs.zombies import (  # noqa: PLC0415
+        PROCESS_TAG,
+        end_zombies,
+        this_process,
+    )
+
+    mlflow.set_tags(
+        {
+            "mlflow.runName": name,
+            "kedro_command": command(),  # kedro-mlflow's leaves out --params
+            PROCESS_TAG: this_process(),
+        }
+    )
+    client = mlflow.MlflowClient()
+    base = client.get_experiment(run.info.experiment_id).name
+    base = base.removesuffix(INFERENCE_SUFFIX)
+    experiments = [
+        e.experiment_id
+        for e in map(client.get_experiment_by_name, (base, base + INFERENCE_SUFFIX))
+        if e is not None
+    ]
+    end_zombies(client, experiments)
+
+
+def log_inputs(manifest: dict[str, Any], params: dict[str, Any]) -> None:
+    """The run manifest, the whole contract and the typed parameters, to the active run."""
+    import mlflow  # noqa: PLC0415
+
+    mlflow.log_dict(manifest, "reports/run_manifest.json")
+    contract = params.get("contract")
+    if contract is not None:  # the params show it truncated; here it is whole
+        mlflow.log_dict(contract.model_dump(mode="json"), "reports/contract.json")
+    mlflow.log_params(dict(typed_params(params)))
+
+
+def typed_params(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Typed (pydantic) parameters as ``a.b.c`` entries, as kedro-mlflow logs a dict.
+
+    kedro-mlflow flattens dict parameters only; a typed one would otherwise show as one
+    truncated string. The contract is left out: it is logged whole as an artifact.
+    """
+    flat: list[tuple[str, Any]] = []
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        if hasattr(value, "model_dump") and name != "contract":
+            flat += _flattened(value.model_dump(mode="json"), f"{name}.")
+        elif isinstance(value, dict):
+            flat += typed_params(value, f"{name}.")
+    return flat
+
+
+def _flattened(values: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
+    flat: list[tuple[str, Any]] = []
+    for key, value in values.items():
+        if isinstance(value, dict) and value:
+            flat += _flattened(value, f"{prefix}{key}.")
+        else:
+            flat.append((f"{prefix}{key}", value))
+    return flat
+
+
+def log_artifact(
+    data: Any, name: str, artifact_path: str, saved_png: Path | None = None
+) -> None:
+    """Log a figure as PNG (Plotly: a self-contained HTML page), a table as CSV,
+    JSON-able data as JSON, to the active run. A figure the catalog has just written
+    is logged from its file rather than drawn a second time."""
+    import mlflow  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    if isinstance(data, pd.DataFrame):
+        mlflow.log_text(data.to_csv(index=False), f"{artifact_path}/{name}.csv")
+    elif isinstance(data, Figure) and saved_png is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / f"{name}.png"
+            shutil.copyfile(saved_png, copy)
+            mlflow.log_artifact(str(copy), artifact_path)
+    elif isinstance(data, Figure):
+        mlflow.log_figure(data, f"{artifact_path}/{name}.png")
+    elif hasattr(data, "to_plotly_json"):  # with plotly.js inside: works offline
+        html = data.to_html(include_plotlyjs=True, full_html=True)
+        mlflow.log_text(html, f"{artifact_path}/{name}.html")
+    elif isinstance(data, str) and data.lower().startswith("<!doctype html"):
+        mlflow.log_text(data, f"{artifact_path}/{name}.html")
+    else:
+        payload = data if isinstance(data, dict | list) else {name: data}
+        mlflow.log_dict(cast("dict[str, Any]", payload), f"{artifact_path}/{name}.json")
+
+
+def log_gate_results(
+    run_id: str, results: dict[str, dict[str, Any]], report: str
+) -> None:
+    """Every gate's result and the gate report, to the run (open or ended)."""
+    import mlflow  # noqa: PLC0415
+
+    client = mlflow.MlflowClient()
+    for suite, result in results.items():
+        client.log_dict(run_id, result, f"validation/{suite}.json")
+    client.log_text(run_id, report, "validation/gate_report.html")
+
+
+def logged_model_uri(run_id: str | None) -> str | None:
+    """``models:/<id>`` of the model the run logged, when it logged one."""
+    if run_id is None:
+        return None
+    import mlflow  # noqa: PLC0415
+
+    client = mlflow.MlflowClient()  # by run id: last_logged_model() is process-wide
+    models = client.search_logged_models(
+        experiment_ids=[client.get_run(run_id).info.experiment_id],
+        filter_string=f"source_run_id = '{run_id}'",
+        order_by=[{"field_name": "creation_timestamp", "ascending": False}],
+        max_results=1,
+    )
+    return models[0].model_uri if models else None
+
+
+def run_address(run_id: str | None, ui: dict[str, Any]) -> str | None:
+    """The run's page in the MLflow UI that ``make mlflow`` starts."""
+    if run_id is None:
+        return None
+    import mlflow  # noqa: PLC0415
+
+    run = mlflow.MlflowClient().get_run(run_id)
+    host, port = ui.get("host", "127.0.0.1"), ui.get("port", "5000")
+    return f"http://{host}:{port}/#/experiments/{run.info.experiment_id}/runs/{run_id}"
+
+
+def prepare_store(mlflow_config: dict[str, Any]) -> None:
+    """Create (or migrate) an embedded SQLite store under a lock, once per process.
+
+    Two first runs at once would otherwise both run MLflow's schema migrations on the
+    new file, and the second dies halfway through them. A tracking server migrates
+    its own store: nothing to do there.
+    """
+    uri = str(mlflow_config["server"]["mlflow_tracking_uri"])
+    if not uri.startswith("sqlite:///"):
+        return
+    import mlflow  # noqa: PLC0415 (kedro-mlflow imports it next anyway)
+
+    from {{ cookiecutter.python_package }}.runs.locks import file_lock  # noqa: PLC0415
+
+    database = Path(uri.removeprefix("sqlite:///"))
+    with file_lock(database.with_name(f".{database.name}.lock")):
+        mlflow.MlflowClient(tracking_uri=uri).search_experiments(max_results=1)

@@ -9,7 +9,8 @@ import mlflow
 import pytest
 from kedro.pipeline import Node, Pipeline
 
-from {{ cookiecutter.python_package }}.runs.hooks import _logged_model_uri, lineage
+from ml_template.runs.tracking import logged_model_uri
+from ml_template.runs.unit import lineage
 
 
 class _Echo(mlflow.pyfunc.PythonModel):
@@ -40,12 +41,12 @@ def test_a_model_logged_earlier_in_the_process_elsewhere_is_not_this_runs(
     experiment = _store(tmp_path / "second.db")
     with mlflow.start_run(experiment_id=experiment) as without_model:
         pass
-    assert _logged_model_uri(without_model.info.run_id) is None
+    assert logged_model_uri(without_model.info.run_id) is None
 
     with mlflow.start_run(experiment_id=experiment) as with_model:
         logged = mlflow.pyfunc.log_model(name="model", python_model=_Echo())
-    assert _logged_model_uri(with_model.info.run_id) == logged.model_uri
-    assert _logged_model_uri(None) is None
+    assert logged_model_uri(with_model.info.run_id) == logged.model_uri
+    assert logged_model_uri(None) is None
 
 
 def _step(*_: object) -> int:
