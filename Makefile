@@ -8,7 +8,6 @@ STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 HOST ?= 127.0.0.1
 VIZ_PORT ?= 4141
-MLFLOW_PORT ?= 5000
 NOTEBOOK_PORT ?= 8888
 ARGS ?=
 
@@ -22,7 +21,7 @@ export DO_NOT_TRACK ?= 1
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
-	| sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(VIZ_PORT)/$(VIZ_PORT)/g' -e 's/\$$(MLFLOW_PORT)/$(MLFLOW_PORT)/g' -e 's/\$$(NOTEBOOK_PORT)/$(NOTEBOOK_PORT)/g' \
+	| sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(VIZ_PORT)/$(VIZ_PORT)/g' -e 's/\$$(NOTEBOOK_PORT)/$(NOTEBOOK_PORT)/g' \
 	| awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
@@ -44,7 +43,7 @@ run-spark: $(SPARK_STAMP)  ## The default pipeline with data engineering on PySp
 	$(BIN)/kedro run --env spark $(ARGS)
 
 dag: $(STAMP)  ## Airflow DAGs of the training and inference pipelines in airflow_dags/ (ENV=spark: the Spark route; conf/base/airflow.yml)
-	$(BIN)/kedro airflow create --pipelines __default__,inference --jinja-file conf/airflow_dag.j2 $(if $(ENV),--env $(ENV)) $(ARGS)
+	$(if $(ENV),KEDRO_ENV=$(ENV)) $(BIN)/kedro airflow create --pipelines __default__,inference --jinja-file conf/airflow_dag.j2 $(if $(ENV),--env $(ENV)) $(ARGS)
 
 tune: $(STAMP)  ## Search hyper-parameters with Optuna on the last run's splits (then: make run ARGS="--params tuned=true")
 	$(BIN)/kedro run --pipelines tuning $(ARGS)
@@ -76,8 +75,10 @@ viz: $(STAMP)  ## Serve kedro-viz on http://$(HOST):$(VIZ_PORT) (the training pi
 viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/ (with dataset previews)
 	$(BIN)/kedro viz build --include-previews
 
-mlflow: $(STAMP)  ## MLflow UI over the embedded store on http://$(HOST):$(MLFLOW_PORT)
-	$(BIN)/mlflow ui --backend-store-uri "$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db}" --host $(HOST) --port $(MLFLOW_PORT) --workers 1
+mlflow: $(STAMP)  ## MLflow UI over the tracking store, at mlflow.yml's ui host and port (a tracking server: its own UI)
+	@set -- $$($(BIN)/python -m ml_template.config tracking_uri ui_host ui_port on_server); \
+	if [ "$$4" = True ]; then echo "Runs are tracked on $$1: open its UI there."; \
+	else echo "MLflow UI: http://$$2:$$3"; $(BIN)/mlflow ui --backend-store-uri "$$1" --host "$$2" --port "$$3" --workers 1; fi
 
 notebook: $(STAMP)  ## JupyterLab on http://$(HOST):$(NOTEBOOK_PORT), notebooks with the project loaded (kedro.ipython)
 	KEDRO_LOGGING_CONFIG=$(CURDIR)/conf/logging.yml $(BIN)/kedro jupyter lab --ip $(HOST) --port $(NOTEBOOK_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -18,8 +18,8 @@ from benchmarks import pandas_rules
 from benchmarks.common import kedro, median, run_child
 from ml_template.config import CONFIG_LOADER_ARGS
 from ml_template.contract import Contract
-from ml_template.contract.active import parse_contract
 from ml_template.contract.expectations import suite_names
+from ml_template.contract.loading import parse_contract
 from ml_template.validation import ValidationSession
 
 

@@ -15,12 +15,11 @@ from kedro.config import OmegaConfigLoader
 from benchmarks.common import kedro, median, node_timings, project_with_data, run_child
 from benchmarks.plain_pipeline import load_raw
 from ml_template.config import CONFIG_LOADER_ARGS
-from ml_template.pipelines import data_engineering, evaluation, model_engineering
+from ml_template.pipeline_registry import register_pipelines
 
 PIPELINES = {
-    "data_engineering": data_engineering.create_pipeline(),
-    "model_engineering": model_engineering.create_pipeline(),
-    "evaluation": evaluation.create_pipeline(),
+    name: register_pipelines()[name]
+    for name in ("data_engineering", "model_engineering", "evaluation")
 }
 RAW = ("customers", "usage", "tickets")
 

@@ -28,7 +28,7 @@ from benchmarks.common import (
     table,
 )
 from benchmarks.replicate import replicate, widen_id_pattern
-from ml_template.pipelines import data_engineering, model_engineering
+from ml_template.pipeline_registry import register_pipelines
 from ml_template.spark import SparkSetupError, check_java
 
 EPOCHS = 3
@@ -38,8 +38,8 @@ EPOCHS = 3
 LARGE = 5_000_000
 LARGE_DRIVER_MEMORY = "8g"
 PIPELINES = {
-    "data_engineering": data_engineering.create_pipeline(),
-    "model_engineering": model_engineering.create_pipeline(),
+    name: register_pipelines()[name]
+    for name in ("data_engineering", "model_engineering")
 }
 BASE = 1_000_000
 

@@ -14,7 +14,7 @@ from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import median
 from ml_template.config import CONFIG_LOADER_ARGS
-from ml_template.contract.active import parse_contract
+from ml_template.contract.loading import parse_contract
 from ml_template.models import ModelInputs
 from ml_template.models.kinds.mlp import MLPSettings
 from ml_template.models.kinds.mlp.network import MLPConfig, TabularMLP, loss_function

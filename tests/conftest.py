@@ -24,12 +24,11 @@ from kedro_mlflow.framework.hooks import mlflow_hook
 
 from ml_template.config import CONFIG_LOADER_ARGS
 from ml_template.contract import Contract
-from ml_template.contract.active import activate as activate_contract
-from ml_template.contract.active import parse_contract
+from ml_template.contract.loading import parse_contract
 from ml_template.models import FittedModel
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from ml_template.runs.tracking import experiment_params
-from ml_template.validation import ValidationSession, activate
+from ml_template.validation import ValidationSession, gates
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CONF = PROJECT_ROOT / "tests" / "fixture" / "conf"
@@ -73,22 +72,13 @@ def contract(config: OmegaConfigLoader) -> Contract:
 
 
 @pytest.fixture
-def active_contract(contract: Contract) -> Iterator[Contract]:
-    """The fixture's contract, active for code that builds pipelines."""
-    activate_contract(contract)
-    yield contract
-    activate_contract(None)
-
-
-@pytest.fixture
 def validation_session(
     config: OmegaConfigLoader, contract: Contract
 ) -> Iterator[ValidationSession]:
     """An active validation session over the fixture's contract and extra suites."""
     session = ValidationSession(contract=contract, extras=config["expectations"])
-    activate(session)
-    yield session
-    activate(None)
+    with gates(session):
+        yield session
 
 
 def run_session(
@@ -104,6 +94,7 @@ def run_session(
     # later in-process session to the first project's store.
     os.environ.pop("MLFLOW_TRACKING_URI", None)
     os.chdir(project)  # the embedded MLflow store (sqlite:///mlflow.db) is cwd-relative
+    os.environ["KEDRO_ENV"] = env  # as the project's `kedro run --env` does
     try:
         # As the project's `kedro run` does: inference in its own experiment.
         asked = experiment_params(list(run_args.get("pipeline_names") or []))
@@ -113,6 +104,7 @@ def run_session(
             return session.run(**run_args)
     finally:
         os.chdir(previous)
+        os.environ.pop("KEDRO_ENV", None)
         # kedro-mlflow's hook is a process-wide singleton that re-opens its last run
         # before every node and leaves it on MLflow's run stack: reset both so the next
         # in-process session starts clean (one session per process, as the CLI does,

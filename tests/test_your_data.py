@@ -18,7 +18,7 @@ from kedro.io import AbstractDataset
 from kedro.io.catalog_config_resolver import CatalogConfigResolver
 
 from ml_template.contract import Contract
-from ml_template.contract.active import parse_contract
+from ml_template.contract.loading import parse_contract
 from tests.conftest import PROJECT_ROOT, copy_project, load_config, run_session
 
 SAMPLE_ENTITIES = 2000

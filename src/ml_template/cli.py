@@ -1,5 +1,6 @@
 """The project's ``kedro run``: Kedro's own, ending on bad data with its message alone,
-and tracking ``--pipelines inference`` in its own MLflow experiment.
+tracking ``--pipelines inference`` in its own MLflow experiment, and exporting
+``--env`` as ``KEDRO_ENV`` (as ``kedro ipython --env`` does) for the pipeline registry.
 
 Kedro loads this module's ``cli`` group for every command in the project; its ``run``
 replaces Kedro's. A :class:`~ml_template.user_errors.UserError` (a failed gate, a broken
@@ -21,6 +22,7 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 from kedro.validation import DataValidationError
 
+from ml_template.contract.loading import ENV_VARIABLE
 from ml_template.runs.tracking import experiment_params
 from ml_template.user_errors import UserError
 
@@ -55,6 +57,8 @@ def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         asked = [kwargs["pipeline"]] if kwargs.get("pipeline") else kwargs["pipelines"]
         kwargs["params"] = experiment_params(list(asked)) | dict(kwargs["params"] or {})
+        if kwargs.get("env"):  # the pipelines are built from this environment's
+            os.environ[ENV_VARIABLE] = kwargs["env"]  # contract (pipeline_registry)
         try:
             return callback(*args, **kwargs)
         except Exception as error:

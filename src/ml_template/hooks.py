@@ -15,13 +15,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import mlflow
 from kedro.framework.hooks import hook_impl
 
+from ml_template.config import TrackingSettings, tracking_settings
+from ml_template.contract.loading import check_run_env
+from ml_template.manifest import build_manifest
+from ml_template.model_card import RunFacts
 from ml_template.runs import tracking
 from ml_template.runs.catalog import RunCatalog, completed_set, pin
 from ml_template.runs.project import say
 from ml_template.runs.records import LATEST, RunStore
+from ml_template.runs.registry import CHAMPION, RegisteredModel
+from ml_template.runs.release import release_run
 from ml_template.runs.unit import RunUnit
+from ml_template.spark import check_raw_inputs, raw_paths, start_spark
+from ml_template.validation import open_session
+from ml_template.validation.report import gate_report
 
 if TYPE_CHECKING:
     from kedro.config import OmegaConfigLoader
@@ -53,6 +63,7 @@ class ProjectHooks:
     def _forget(self) -> None:
         """Nothing of an earlier session: one session, one run."""
         self.context: KedroContext | None = None
+        self.tracking: TrackingSettings | None = None
         self.catalog: RunCatalog | None = None
         self.unit: RunUnit | None = None
         self.gates: ValidationSession | None = None
@@ -64,18 +75,16 @@ class ProjectHooks:
     @hook_impl(tryfirst=True)  # before kedro-mlflow opens the tracking store
     def after_context_created(self, context: KedroContext) -> None:
         """Read the run's settings; prepare the store, the gates and Spark."""
-        from ml_template.contract.active import activate  # noqa: PLC0415
-        from ml_template.spark import start_spark  # noqa: PLC0415
-        from ml_template.validation import open_session  # noqa: PLC0415
 
         self._forget()
         self.context = context
-        tracking.prepare_store(context.config_loader["mlflow"])
-        self.gates = open_session(
-            context.config_loader, context.config_loader["parameters"]
-        )
-        activate(self.gates.contract)  # what the pipelines are built from
-        self.spark = start_spark(context.config_loader, context.project_path.name)
+        loader = context.config_loader
+        self.tracking = tracking_settings(loader)
+        tracking.prepare_store(self.tracking)
+        self.gates = open_session(loader, loader["parameters"])
+        if self.gates.contract is not None:  # the pipelines are built from KEDRO_ENV's
+            check_run_env(context.env, self.gates.contract)
+        self.spark = start_spark(loader, context.project_path.name)
 
     @hook_impl
     def after_catalog_created(
@@ -85,10 +94,10 @@ class ProjectHooks:
         load_versions: dict[str, str] | None,
     ) -> None:
         """Pin every dataset to the completed set (``--load-versions`` aside)."""
-        from ml_template.spark import check_raw_inputs, raw_paths  # noqa: PLC0415
 
         if isinstance(catalog, RunCatalog):  # a run's (a notebook's is Kedro's own)
             self.catalog = catalog
+            catalog.gates = self.gates
         completed = completed_set(self._store(), self._load_run(), conf_catalog)
         asked = load_versions or {}
         pin(catalog, {n: v for n, v in completed.items() if n not in asked})
@@ -101,9 +110,6 @@ class ProjectHooks:
         self, run_params: dict[str, Any], pipeline: Pipeline, catalog: RunCatalog
     ) -> None:
         """Pin the run's reads to one completed set; name and start its MLflow run."""
-        import mlflow  # noqa: PLC0415 (kedro-mlflow imported it)
-
-        from ml_template.manifest import build_manifest  # noqa: PLC0415
 
         self.unit = RunUnit(self._store(), self._load_run())
         self.unit.begin(pipeline, catalog, dict(run_params.get("load_versions") or {}))
@@ -137,14 +143,11 @@ class ProjectHooks:
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any) -> None:
         """Tag the run with the registered version it read as the champion."""
-        from ml_template.runs.registry import CHAMPION, RegisteredModel  # noqa: PLC0415
 
         if dataset_name != "champion_model" or not isinstance(data, RegisteredModel):
             return
         self.champion_read = data
         if self.mlflow_run_id is not None:
-            import mlflow  # noqa: PLC0415
-
             mlflow.set_tags(
                 {f"{CHAMPION}.version": data.version, f"{CHAMPION}.run_id": data.run_id}
             )
@@ -177,21 +180,18 @@ class ProjectHooks:
     @hook_impl(trylast=True)  # after kedro-mlflow has logged the model
     def after_pipeline_run(self, run_params: dict[str, Any]) -> None:
         """Save the gates' results; commit the run; release its model; summarise."""
-        from ml_template.runs.release import release_run  # noqa: PLC0415
 
         self._report_gates()
         catalog, unit, context = self.catalog, self.unit, self.context
         if catalog is None or unit is None or context is None or not catalog.written:
             return  # nothing versioned written (data generation): nothing to commit
-        import mlflow  # noqa: PLC0415
 
-        from ml_template.model_card import RunFacts  # noqa: PLC0415
-
+        settings = self.tracking
+        assert settings is not None  # noqa: S101 (after_context_created ran)
         model_uri = tracking.logged_model_uri(self.mlflow_run_id)
-        globals_ = context.config_loader["globals"]
         facts = RunFacts(
             run_version=str(catalog.run_version),
-            model_name=str(globals_.get("model_name") or "model"),
+            model_name=settings.model_name,
             model_version=None,
             champion=False,
             mlflow_run_id=self.mlflow_run_id,
@@ -200,7 +200,7 @@ class ProjectHooks:
         facts, _ = release_run(
             catalog,
             mlflow.MlflowClient(),
-            model_uri if globals_.get("model_name") else None,
+            model_uri,
             facts,
             context.params,
             self._store().folder,
@@ -216,8 +216,7 @@ class ProjectHooks:
             scored_with=self.champion_read.version if self.champion_read else None,
         )
         outputs = {n: catalog.load(n) for n in _SUMMARISED if n in record.saved}
-        ui = dict(context.config_loader["mlflow"].get("ui") or {})
-        address = tracking.run_address(self.mlflow_run_id, ui)
+        address = tracking.run_address(self.mlflow_run_id, settings)
         for line in tracking.summary(record, outputs, address):
             say(line)
 
@@ -227,7 +226,6 @@ class ProjectHooks:
         self._report_gates()
 
     def _report_gates(self) -> None:
-        from ml_template.validation.report import gate_report  # noqa: PLC0415
 
         if self.gates is None or self.catalog is None or not self.gates.results:
             return

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from omegaconf import OmegaConf
 
-from ml_template.contract.active import parse_contract
 from ml_template.contract.draft import draft_columns, key_candidates, sanitise
+from ml_template.contract.loading import parse_contract
 from ml_template.contract.scaffold import main
 from tests.conftest import PROJECT_ROOT, copy_project, lay_fixture, run_session
 

@@ -9,7 +9,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from ml_template.contract import Contract, ContractError, normalise
-from ml_template.contract.active import parse_contract
+from ml_template.contract.loading import parse_contract
 from tests.conftest import PROJECT_ROOT, TOY_CONTRACT
 
 

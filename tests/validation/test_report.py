@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ml_template.validation import ValidationSession, activate
+from ml_template.validation import ValidationSession, gates
 from ml_template.validation.report import gate_report
 from tests.conftest import run_session
 
@@ -23,9 +23,8 @@ _RULES = [
 def session() -> Iterator[ValidationSession]:
     extras = {name: {"expectations": _RULES} for name in ("adults", "children")}
     session = ValidationSession(contract=None, extras=extras)
-    activate(session)
-    yield session
-    activate(None)
+    with gates(session):
+        yield session
 
 
 def test_a_failed_gate_is_open_with_its_sample(session: ValidationSession) -> None:

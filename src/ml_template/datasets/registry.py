@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import mlflow
 from kedro.io import AbstractDataset, DatasetError
 
 from ml_template.runs.registry import CHAMPION, RegisteredModel, load_registered
@@ -35,7 +36,6 @@ class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
 
     def load(self) -> RegisteredModel | None:
         """The aliased version's bundle, or None."""
-        import mlflow  # noqa: PLC0415
 
         return load_registered(mlflow.MlflowClient(), self.model_name, self.alias)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kedro.io import AbstractDataset, DatasetError
+from kedro.io import AbstractDataset, DatasetError, Version
 
 from ml_template.datasets.json import JSONDataset
 from ml_template.runs.records import LATEST, RunStore, UnknownRunError
@@ -91,6 +91,4 @@ class TunedHyperparametersDataset(AbstractDataset[None, dict[str, Any]]):
 
 
 def _version(version: str) -> Any:
-    from kedro.io import Version  # noqa: PLC0415
-
     return Version(version, None)

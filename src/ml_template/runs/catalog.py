@@ -15,6 +15,7 @@ from kedro.io import (
 )
 
 from ml_template.runs.records import RunStore, UnknownRunError
+from ml_template.validation.session import ValidationSession, gates
 
 
 class RunCatalog(DataCatalog):
@@ -33,6 +34,7 @@ class RunCatalog(DataCatalog):
         self.run_version: str | None = kwargs.get("save_version")
         self.pinned: dict[str, str] = {}
         self.written: set[str] = set()  # the versioned datasets this run saved
+        self.gates: ValidationSession | None = None  # the run's (the hook sets it)
 
     def pin(self, versions: dict[str, str]) -> None:
         """Load each named dataset's given version from now on."""
@@ -59,12 +61,19 @@ class RunCatalog(DataCatalog):
             and dataset.resolve_save_version() is not None
         )
 
+    def load(self, ds_name: str, version: str | None = None) -> Any:
+        """Kedro's ``load``, its validator checking with the run's gates."""
+        with gates(self.gates):
+            return super().load(ds_name, version)
+
     def save(self, ds_name: str, data: Any) -> None:
-        """Kedro's ``save``; a versioned dataset then reads back this run's version."""
+        """Kedro's ``save``, its validator checking with the run's gates; a versioned
+        dataset then reads back this run's version."""
         own = bool(self.run_version) and self.versioned(ds_name)
         if own:
             self.pin({ds_name: str(self.run_version)})
-        super().save(ds_name, data)
+        with gates(self.gates):
+            super().save(ds_name, data)
         if own:
             self.written.add(ds_name)
 

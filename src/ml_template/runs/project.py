@@ -5,23 +5,26 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ml_template.config import config_loader, project_root, tracking_settings
 from ml_template.runs.records import RunStore
+
+if TYPE_CHECKING:
+    from ml_template.config import TrackingSettings
 
 
 @dataclass(frozen=True)
 class ProjectPaths:
-    """The data folder, the run records, the registered model and the MLflow store."""
+    """The data folder, the run records, and where runs are tracked."""
 
     data_dir: Path
     store: RunStore
-    model_name: str
-    tracking_uri: str
+    tracking: TrackingSettings
 
 
 def project_paths(env: str | None = None) -> ProjectPaths:
     """Read ``globals.yml`` and ``mlflow.yml`` of the project around the working folder."""
-    from ml_template.config import config_loader, project_root  # noqa: PLC0415
 
     root = project_root()
     loader = config_loader(env)
@@ -30,8 +33,7 @@ def project_paths(env: str | None = None) -> ProjectPaths:
     return ProjectPaths(
         data_dir=data_dir,
         store=RunStore(data_dir / "runs"),
-        model_name=str(settings["model_name"]),
-        tracking_uri=str(loader["mlflow"]["server"]["mlflow_tracking_uri"]),
+        tracking=tracking_settings(loader),
     )
 
 

@@ -8,9 +8,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import mlflow
+import pandas as pd
+from mlflow.entities import Metric, Param, RunTag
+
 from ml_template.manifest import git_state
+from ml_template.runs.locks import file_lock
+from ml_template.runs.unit import command
+from ml_template.runs.zombies import (
+    PROCESS_TAG,
+    end_zombies,
+    this_process,
+)
 
 if TYPE_CHECKING:
+    from ml_template.config import TrackingSettings
     from ml_template.runs.records import RunRecord
 
 INFERENCE_SUFFIX = "_inference"
@@ -114,7 +126,7 @@ def summary(
         )
     lines.append(f"  outputs: data/*/<name>/{record.version}/")
     if record.mlflow_run_id:
-        where = f" ({mlflow_address}, after `make mlflow`)" if mlflow_address else ""
+        where = f" ({mlflow_address})" if mlflow_address else ""
         lines.append(f"  MLflow run {record.mlflow_run_id}{where}")
     return lines
 
@@ -126,8 +138,6 @@ def log_nested_runs(trials: list[dict[str, Any]]) -> None:
     metric history, its best as ``validation_loss``, its Optuna state as a tag, and its
     real start and end. (Logged when the search has ended: nodes never touch MLflow.)
     """
-    import mlflow  # noqa: PLC0415
-    from mlflow.entities import Metric, Param, RunTag  # noqa: PLC0415
 
     parent = mlflow.active_run()
     if parent is None:
@@ -169,14 +179,6 @@ def _milliseconds(moment: str) -> int:
 def start(run: Any, name: str) -> None:
     """Name the MLflow run, record its command and process; end zombie runs of this
     experiment and its inference (or training) twin."""
-    import mlflow  # noqa: PLC0415 (kedro-mlflow imported it)
-
-    from ml_template.runs.unit import command  # noqa: PLC0415
-    from ml_template.runs.zombies import (  # noqa: PLC0415
-        PROCESS_TAG,
-        end_zombies,
-        this_process,
-    )
 
     mlflow.set_tags(
         {
@@ -198,7 +200,6 @@ def start(run: Any, name: str) -> None:
 
 def log_inputs(manifest: dict[str, Any], params: dict[str, Any]) -> None:
     """The run manifest, the whole contract and the typed parameters, to the active run."""
-    import mlflow  # noqa: PLC0415
 
     mlflow.log_dict(manifest, "reports/run_manifest.json")
     contract = params.get("contract")
@@ -239,8 +240,6 @@ def log_artifact(
     """Log a figure as PNG (Plotly: a self-contained HTML page), a table as CSV,
     JSON-able data as JSON, to the active run. A figure the catalog has just written
     is logged from its file rather than drawn a second time."""
-    import mlflow  # noqa: PLC0415
-    import pandas as pd  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
 
     if isinstance(data, pd.DataFrame):
@@ -266,7 +265,6 @@ def log_gate_results(
     run_id: str, results: dict[str, dict[str, Any]], report: str
 ) -> None:
     """Every gate's result and the gate report, to the run (open or ended)."""
-    import mlflow  # noqa: PLC0415
 
     client = mlflow.MlflowClient()
     for suite, result in results.items():
@@ -278,7 +276,6 @@ def logged_model_uri(run_id: str | None) -> str | None:
     """``models:/<id>`` of the model the run logged, when it logged one."""
     if run_id is None:
         return None
-    import mlflow  # noqa: PLC0415
 
     client = mlflow.MlflowClient()  # by run id: last_logged_model() is process-wide
     models = client.search_logged_models(
@@ -290,30 +287,36 @@ def logged_model_uri(run_id: str | None) -> str | None:
     return models[0].model_uri if models else None
 
 
-def run_address(run_id: str | None, ui: dict[str, Any]) -> str | None:
-    """The run's page in the MLflow UI that ``make mlflow`` starts."""
+def connect(settings: TrackingSettings) -> Any:
+    """An MLflow client of the tracking (and registry) store, set for this process."""
+
+    mlflow.set_tracking_uri(settings.tracking_uri)
+    if settings.registry_uri:
+        mlflow.set_registry_uri(settings.registry_uri)
+    return mlflow.MlflowClient()
+
+
+def run_address(run_id: str | None, settings: TrackingSettings) -> str | None:
+    """The run's page in the MLflow UI: the server's, or the one ``make mlflow``
+    starts (said so)."""
     if run_id is None:
         return None
-    import mlflow  # noqa: PLC0415
 
     run = mlflow.MlflowClient().get_run(run_id)
-    host, port = ui.get("host", "127.0.0.1"), ui.get("port", "5000")
-    return f"http://{host}:{port}/#/experiments/{run.info.experiment_id}/runs/{run_id}"
+    link = settings.run_link(run.info.experiment_id, run_id)
+    return link if settings.on_server else f"{link}, after `make mlflow`"
 
 
-def prepare_store(mlflow_config: dict[str, Any]) -> None:
+def prepare_store(settings: TrackingSettings) -> None:
     """Create (or migrate) an embedded SQLite store under a lock, once per process.
 
     Two first runs at once would otherwise both run MLflow's schema migrations on the
     new file, and the second dies halfway through them. A tracking server migrates
     its own store: nothing to do there.
     """
-    uri = str(mlflow_config["server"]["mlflow_tracking_uri"])
+    uri = settings.tracking_uri
     if not uri.startswith("sqlite:///"):
         return
-    import mlflow  # noqa: PLC0415 (kedro-mlflow imports it next anyway)
-
-    from ml_template.runs.locks import file_lock  # noqa: PLC0415
 
     database = Path(uri.removeprefix("sqlite:///"))
     with file_lock(database.with_name(f".{database.name}.lock")):

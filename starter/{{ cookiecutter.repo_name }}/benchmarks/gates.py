@@ -18,8 +18,8 @@ from benchmarks import pandas_rules
 from benchmarks.common import kedro, median, run_child
 from {{ cookiecutter.python_package }}.config import CONFIG_LOADER_ARGS
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.contract.expectations import suite_names
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract
 from {{ cookiecutter.python_package }}.validation import ValidationSession
 
 

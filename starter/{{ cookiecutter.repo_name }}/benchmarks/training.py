@@ -14,7 +14,7 @@ from kedro.config import OmegaConfigLoader
 
 from benchmarks.common import median
 from {{ cookiecutter.python_package }}.config import CONFIG_LOADER_ARGS
-from {{ cookiecutter.python_package }}.contract.active import parse_contract
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract
 from {{ cookiecutter.python_package }}.models import ModelInputs
 from {{ cookiecutter.python_package }}.models.kinds.mlp import MLPSettings
 from {{ cookiecutter.python_package }}.models.kinds.mlp.network import MLPConfig, TabularMLP, loss_function

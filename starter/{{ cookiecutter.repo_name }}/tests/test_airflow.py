@@ -45,5 +45,6 @@ def test_make_dag_writes_one_dag_per_pipeline_each_one_kedro_run(
         assert f'dag_id="{slug}-{dag_id}-test"' in source
         assert f'schedule="{schedule}"' in source
         assert "max_active_runs=1" in source
-        assert 'KedroSession.create(project_path=PROJECT_PATH, env="test")' in source
+        assert 'os.environ["KEDRO_ENV"] = "test"' in source
+        assert f'runtime_params=experiment_params(["{name}"])' in source
         assert f'session.run(pipeline_names=["{name}"])' in source

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from kedro.framework.project import configure_project
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
 from tests.conftest import PROJECT_ROOT
 
@@ -16,10 +16,9 @@ def _mermaid_ids(markdown: str) -> set[str]:
     return set(re.findall(r"^\s+(\w+)(?:\[|\(\[)", diagram, flags=re.MULTILINE))
 
 
-@pytest.mark.usefixtures("active_contract")
-def test_architecture_dag_names_every_node_and_dataset() -> None:
+def test_architecture_dag_names_every_node_and_dataset(contract: Contract) -> None:
     configure_project("{{ cookiecutter.python_package }}")
-    pipeline = register_pipelines()["__default__"]
+    pipeline = register_pipelines(contract)["__default__"]
     # Nodes by their name within their pipeline, as kedro-viz shows them.
     expected = {node.name.rsplit(".", 1)[-1] for node in pipeline.nodes} | {
         name for name in pipeline.datasets() if not name.startswith("params:")

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from kedro.config import OmegaConfigLoader
 from kedro.framework.project import configure_project
 from kedro.io.catalog_config_resolver import CatalogConfigResolver
 from kedro.validation import ValidatorSpec
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
 from {{ cookiecutter.python_package }}.validation.preview import GATE_TAG
 
-pytestmark = pytest.mark.usefixtures("active_contract")
 
-
-def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> None:
+def test_default_pipeline_is_the_modelling_flow_without_data_generation(
+    contract: Contract,
+) -> None:
     configure_project("{{ cookiecutter.python_package }}")
-    pipelines = register_pipelines()
+    pipelines = register_pipelines(contract)
 
     assert {
         "data_engineering",
@@ -36,11 +36,11 @@ def test_default_pipeline_is_the_modelling_flow_without_data_generation() -> Non
 
 
 def test_every_gate_is_shown_on_the_node_where_it_fires(
-    config: OmegaConfigLoader,
+    config: OmegaConfigLoader, contract: Contract
 ) -> None:
     configure_project("{{ cookiecutter.python_package }}")
     resolver = CatalogConfigResolver(config["catalog"])
-    pipelines = register_pipelines()
+    pipelines = register_pipelines(contract)
     nodes = pipelines["__default__"].nodes + pipelines["inference"].nodes
     names = {name for node in nodes for name in node.inputs + node.outputs}
     entries = {name: resolver.resolve_pattern(name) for name in names}

@@ -8,20 +8,22 @@ from pathlib import Path
 import pytest
 from kedro.framework.project import configure_project
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.pipeline_registry import register_pipelines
 from tests.test_run import kedro
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.usefixtures("active_contract")
-def test_viz_build_shows_nodes_gates_and_layers(project_copy: Path) -> None:
+def test_viz_build_shows_nodes_gates_and_layers(
+    project_copy: Path, contract: Contract
+) -> None:
     result = kedro(project_copy, "viz", "build")
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     graph = json.loads((project_copy / "build" / "api" / "main").read_text())
     configure_project("{{ cookiecutter.python_package }}")
-    pipeline = register_pipelines()["__default__"]
+    pipeline = register_pipelines(contract)["__default__"]
     expected_nodes = {node.name.rsplit(".", 1)[-1] for node in pipeline.nodes}
     tasks = {node["name"] for node in graph["nodes"] if node["type"] == "task"}
     assert expected_nodes <= tasks

@@ -18,7 +18,7 @@ from kedro.io import AbstractDataset
 from kedro.io.catalog_config_resolver import CatalogConfigResolver
 
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.contract.active import parse_contract
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract
 from tests.conftest import PROJECT_ROOT, copy_project, load_config, run_session
 
 SAMPLE_ENTITIES = 2000

@@ -11,7 +11,6 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline
 
 from ml_template.contract import Contract
-from ml_template.contract.active import active_contract
 from ml_template.pipelines.data_engineering.nodes import (
     engineer_features,
     source_cleaner,
@@ -37,7 +36,8 @@ def sources_to_primary(contract: Contract) -> Pipeline:
                 {
                     f"{source}_raw": f"on loading {source}_raw",
                     f"{source}_intermediate": f"on saving {source}_intermediate",
-                }
+                },
+                contract,
             ),
         )
         for source in contract.sources
@@ -56,17 +56,19 @@ def sources_to_primary(contract: Contract) -> Pipeline:
                 outputs="primary_table",
                 name="build_primary_table",
                 tags=GATE_TAG,
-                preview_fn=gate_preview({"primary_table": "on saving primary_table"}),
+                preview_fn=gate_preview(
+                    {"primary_table": "on saving primary_table"}, contract
+                ),
             ),
         ]
     )
 
 
-def create_pipeline(**kwargs: object) -> Pipeline:
+def create_pipeline(contract: Contract) -> Pipeline:
     """Create the data-engineering pipeline from the run's contract."""
     return Pipeline(
         [
-            sources_to_primary(active_contract()),
+            sources_to_primary(contract),
             Node(
                 engineer_features,
                 inputs=["primary_table", CONTRACT],
@@ -80,7 +82,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="split_dataset",
                 tags=GATE_TAG,
                 preview_fn=gate_preview(
-                    {split: f"on saving {split}" for split in SPLITS}
+                    {split: f"on saving {split}" for split in SPLITS}, contract
                 ),
             ),
         ],

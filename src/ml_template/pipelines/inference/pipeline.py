@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from ml_template.contract.active import active_contract
+from ml_template.contract import Contract
 from ml_template.pipelines.data_engineering.nodes import engineer_features
 from ml_template.pipelines.data_engineering.pipeline import CONTRACT, sources_to_primary
 from ml_template.pipelines.inference.nodes import (
@@ -55,10 +55,10 @@ def serving_pipeline() -> Pipeline:
     )
 
 
-def create_pipeline(**kwargs: object) -> Pipeline:
+def create_pipeline(contract: Contract) -> Pipeline:
     """Create the inference pipeline: it scores with ``models:/<name>@champion``."""
     batch = Pipeline(
-        sources_to_primary(active_contract()),
+        sources_to_primary(contract),
         namespace=NAMESPACE,
         parameters={CONTRACT},
         tags="inference",
@@ -80,7 +80,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             "reference": reference,
             "contract": CONTRACT,
             "params": "params:monitoring",
-            **cleaning_outputs(f"{NAMESPACE}."),
+            **cleaning_outputs(contract, f"{NAMESPACE}."),
         },
         outputs=[
             f"{NAMESPACE}.drift_report",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from ml_template.contract.active import active_contract
+from ml_template.contract import Contract
 from ml_template.models.fitted import predict_split
 from ml_template.pipelines.model_engineering.nodes import (
     assemble_model,
@@ -20,8 +20,9 @@ from ml_template.pipelines.model_engineering.nodes import (
 _CONTRACT = "params:contract"
 
 
-def create_pipeline(**kwargs: object) -> Pipeline:
-    """Create the model-engineering pipeline."""
+def create_pipeline(contract: Contract) -> Pipeline:
+    """Create the model-engineering pipeline (the drift reference reads each of the
+    contract's sources' quarantine)."""
     return Pipeline(
         [
             Node(
@@ -84,7 +85,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "validation_predictions": "validation_predictions",
                     "contract": _CONTRACT,
                     "params": "params:monitoring",
-                    **cleaning_outputs(),
+                    **cleaning_outputs(contract),
                 },
                 outputs="drift_reference",
                 name="build_drift_reference",
@@ -107,10 +108,10 @@ def create_pipeline(**kwargs: object) -> Pipeline:
     )
 
 
-def cleaning_outputs(prefix: str = "") -> dict[str, str]:
+def cleaning_outputs(contract: Contract, prefix: str = "") -> dict[str, str]:
     """Each contract source's clean and quarantined tables, by argument name."""
     return {
         f"{source}_{part}": f"{prefix}{source}_{part}"
-        for source in active_contract().sources
+        for source in contract.sources
         for part in ("intermediate", "quarantine")
     }

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from omegaconf import OmegaConf
 
-from {{ cookiecutter.python_package }}.contract.active import parse_contract
 from {{ cookiecutter.python_package }}.contract.draft import draft_columns, key_candidates, sanitise
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract
 from {{ cookiecutter.python_package }}.contract.scaffold import main
 from tests.conftest import PROJECT_ROOT, copy_project, lay_fixture, run_session
 

@@ -9,7 +9,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from {{ cookiecutter.python_package }}.contract import Contract, ContractError, normalise
-from {{ cookiecutter.python_package }}.contract.active import parse_contract
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract
 from tests.conftest import PROJECT_ROOT, TOY_CONTRACT
 
 

@@ -21,7 +21,7 @@ from kedro.io.catalog_config_resolver import CatalogConfigResolver
 
 from {{ cookiecutter.python_package }}.contract import Contract, clean
 from {{ cookiecutter.python_package }}.synthetic import generate
-from {{ cookiecutter.python_package }}.validation import GXValidator, ValidationSession, activate
+from {{ cookiecutter.python_package }}.validation import GXValidator, ValidationSession, gates
 
 Mutation = Callable[[pd.DataFrame, str, Contract], pd.DataFrame | bytes | None]
 
@@ -156,17 +156,14 @@ def outcome(
     path = folder / Path(entry["filepath"]).name
     entry["filepath"] = str(path)
     _write(mutated, path, entry)
-    session = ValidationSession(contract=contract)
-    activate(session)
     try:
-        raw = DataCatalog.from_config({name: entry}).load(name)
-        GXValidator(name).validate(raw)
-        kept, quarantine = clean(raw, contract, source)
-        GXValidator(f"{source}_intermediate").validate(kept)
+        with gates(ValidationSession(contract=contract)):
+            raw = DataCatalog.from_config({name: entry}).load(name)
+            GXValidator(name).validate(raw)
+            kept, quarantine = clean(raw, contract, source)
+            GXValidator(f"{source}_intermediate").validate(kept)
     except Exception as error:  # every way of stopping counts
         return "fails", f"{type(error).__name__}: {error}"
-    finally:
-        activate(None)
     reasons = quarantine["quarantine_reason"]
     if len(reasons):
         causes = reasons.str.replace(r": '.*'$", "", regex=True).value_counts()

@@ -10,6 +10,7 @@ import mlflow
 import pytest
 from mlflow.exceptions import MlflowException
 
+from {{ cookiecutter.python_package }}.config import TrackingSettings
 from {{ cookiecutter.python_package }}.runs.prune import Plan, prune_mlflow
 from {{ cookiecutter.python_package }}.runs.records import RunRecord
 from {{ cookiecutter.python_package }}.runs.registry import register, set_champion
@@ -56,8 +57,9 @@ def test_the_dropped_runs_go_from_mlflow_but_never_the_champion(store) -> None:
     newest = _run_with_version(client, "2026-12-03T00.00.00.000Z")  # v3
     set_champion(client, NAME, "2")
 
+    settings = TrackingSettings(tracking_uri=uri, experiment="prune", model_name=NAME)
     said = prune_mlflow(
-        client, NAME, Plan(kept=[newest], dropped=[old, champion]), uri, dry_run=False
+        client, settings, Plan(kept=[newest], dropped=[old, champion]), dry_run=False
     )
 
     left = {str(v.version) for v in client.search_model_versions(f"name = '{NAME}'")}

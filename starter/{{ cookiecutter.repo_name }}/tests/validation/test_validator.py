@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from kedro.validation import DataValidationError, Validator
 
-from {{ cookiecutter.python_package }}.validation import GXValidator, ValidationSession, activate, current
+from {{ cookiecutter.python_package }}.validation import GXValidator, ValidationSession, current, gates
 
 
 @pytest.fixture
@@ -26,9 +26,8 @@ def session() -> ValidationSession:
         }
     }
     session = ValidationSession(contract=None, extras=suites)
-    activate(session)
-    yield session
-    activate(None)
+    with gates(session):
+        yield session
 
 
 def test_gx_validator_satisfies_kedros_protocol() -> None:
@@ -94,11 +93,13 @@ def test_unknown_suite_says_where_to_add_it(session: ValidationSession) -> None:
         GXValidator("nobody").validate(pd.DataFrame({"id": ["a"]}))
 
 
-def test_without_a_session_the_error_says_how_to_open_one() -> None:
-    activate(None)
+def test_outside_a_run_a_validator_checks_with_the_projects_own_rules() -> None:
+    assert current() is None  # no run's session in scope
+    bad = pd.DataFrame({"customer_id": ["C0000001"], "tenure_months": [-4]})
 
-    with pytest.raises(RuntimeError, match="KedroSession"):
-        current()
+    # The live project's contract (conf/base/contract.yml), as a notebook reads it.
+    with pytest.raises(DataValidationError, match="customers_raw"):
+        GXValidator("customers_raw").validate(bad)
 
 
 def test_failure_samples_carry_row_ids(validation_session: ValidationSession) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from {{ cookiecutter.python_package }}.contract.active import parse_contract
+import mlflow
+
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract
 from {{ cookiecutter.python_package }}.model_card import (
     ModelCardParams,
     RunFacts,
@@ -56,7 +58,6 @@ def write_model_card(
 
 
 def _log(run_id: str, text: str, name: str) -> None:
-    import mlflow  # noqa: PLC0415
 
     suffix = "html" if name.endswith("_html") else "md"
     mlflow.MlflowClient().log_text(

@@ -26,11 +26,17 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from {{ cookiecutter.python_package }}.datasets.atomic import PARTIAL_SUFFIX
+from {{ cookiecutter.python_package }}.quiet import silence_known_noise
+from {{ cookiecutter.python_package }}.runs.project import project_paths, say
 from {{ cookiecutter.python_package }}.runs.records import RunRecord, RunStore
-from {{ cookiecutter.python_package }}.runs.registry import aliases
+from {{ cookiecutter.python_package }}.runs.registry import aliased_runs, aliases
+from {{ cookiecutter.python_package }}.runs.tracking import connect
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.python_package }}.config import TrackingSettings
 
 # Kedro's version strings: 2026-11-23T17.02.34.757Z
 _VERSION = re.compile(r"^\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d\.\d{3}Z$")
@@ -90,7 +96,7 @@ def _megabytes(size: int) -> str:
 
 
 def prune_mlflow(
-    client: Any, model_name: str, plan_: Plan, uri: str, dry_run: bool
+    client: Any, settings: TrackingSettings, plan_: Plan, dry_run: bool
 ) -> list[str]:
     """Delete the dropped runs' MLflow runs (with killed and failed ones), their
     logged models and registered versions, aliased versions excepted."""
@@ -107,6 +113,7 @@ def prune_mlflow(
     ):
         if run.info.status in ("KILLED", "FAILED") and run.info.run_id not in kept:
             dropped.add(run.info.run_id)
+    model_name = settings.model_name
     aliased = set(aliases(client, model_name).values())  # searches omit aliases
     lines = []
     for version in client.search_model_versions(f"name = '{model_name}'"):
@@ -118,7 +125,7 @@ def prune_mlflow(
         lines.append(f"MLflow run {run_id}")
         if not dry_run:
             client.delete_run(run_id)
-    if dropped and not dry_run and not uri.startswith(("http://", "https://")):
+    if dropped and not dry_run and not settings.on_server:
         # Runs deleted above go for good, artifacts with them. (A tracking server
         # frees deleted runs with its own `mlflow gc`, run where its store is.)
         subprocess.run(  # noqa: S603
@@ -128,7 +135,7 @@ def prune_mlflow(
                 "mlflow",
                 "gc",
                 "--backend-store-uri",
-                uri,
+                settings.tracking_uri,
                 "--run-ids",
                 ",".join(sorted(dropped)),
             ],
@@ -140,8 +147,8 @@ def prune_mlflow(
 
 def main(argv: list[str] | None = None) -> None:
     """Prune the data folder (and, if asked, the MLflow store); print what went."""
-    from {{ cookiecutter.python_package }}.runs.project import project_paths, say  # noqa: PLC0415
-    from {{ cookiecutter.python_package }}.runs.registry import aliased_runs  # noqa: PLC0415
+
+    silence_known_noise()
 
     parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.python_package }}.runs.prune")
     parser.add_argument("--keep", type=int, default=5, help="completed runs to keep")
@@ -156,8 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.keep < 1:
         parser.error("--keep must be at least 1: the newest completed run stays")
     paths = project_paths()
-    client = _client(paths.tracking_uri)
-    protected = aliased_runs(client, paths.model_name)
+    client = connect(paths.tracking)
+    protected = aliased_runs(client, paths.tracking.model_name)
     chosen = plan(paths.data_dir, paths.store, args.keep, protected)
     verb = "Would delete" if args.dry_run else "Deleted"
     say(
@@ -172,19 +179,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.dry_run:
         apply(chosen)
     if args.mlflow:
-        lines = prune_mlflow(
-            client, paths.model_name, chosen, paths.tracking_uri, args.dry_run
-        )
+        lines = prune_mlflow(client, paths.tracking, chosen, args.dry_run)
         say(f"{verb} in MLflow: {len(lines)} item(s)")
         for line in lines:
             say(f"  {line}")
-
-
-def _client(uri: str) -> Any:
-    import mlflow  # noqa: PLC0415
-
-    mlflow.set_tracking_uri(uri)
-    return mlflow.MlflowClient()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kedro.io import Version
+from mlflow.artifacts import download_artifacts
+from mlflow.exceptions import MlflowException
+
+from {{ cookiecutter.python_package }}.datasets import FittedModelDataset
+from {{ cookiecutter.python_package }}.quiet import silence_known_noise
+from {{ cookiecutter.python_package }}.runs.project import project_paths, say
+from {{ cookiecutter.python_package }}.runs.tracking import connect
+
 if TYPE_CHECKING:
     from {{ cookiecutter.python_package }}.models import FittedModel
 
@@ -41,11 +50,6 @@ def load_registered(
 ) -> RegisteredModel | None:
     """The bundle of the version ``alias`` points at (or of version ``alias`` when it
     is a number); None when the alias points at none yet."""
-    from kedro.io import Version  # noqa: PLC0415
-    from mlflow.artifacts import download_artifacts  # noqa: PLC0415
-    from mlflow.exceptions import MlflowException  # noqa: PLC0415
-
-    from {{ cookiecutter.python_package }}.datasets import FittedModelDataset  # noqa: PLC0415
 
     if str(alias).isdigit():  # a version asked for by number must exist
         version = client.get_model_version(model_name, str(alias))
@@ -83,7 +87,6 @@ def load_registered(
 def register(client: Any, model_uri: str, model_name: str, tags: dict[str, str]) -> str:
     """Register a logged model (``models:/<model id>``) as a new version; return its
     number. (``mlflow.register_model`` does the same and prints two lines per run.)"""
-    from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
     try:
         client.get_registered_model(model_name)
@@ -120,7 +123,6 @@ def aliased_runs(client: Any, model_name: str) -> set[str]:
 
 def aliases(client: Any, model_name: str) -> dict[str, str]:
     """Alias -> version number of the registered model (empty when not registered)."""
-    from mlflow.exceptions import MlflowException  # noqa: PLC0415
 
     try:
         aliases = client.get_registered_model(model_name).aliases
@@ -138,10 +140,8 @@ def _versions(client: Any, model_name: str) -> list[Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """``champion VERSION`` (roll back, or forward) or ``list``."""
-    import mlflow  # noqa: PLC0415
 
-    from {{ cookiecutter.python_package }}.runs.project import project_paths, say  # noqa: PLC0415
-
+    silence_known_noise()
     paths = project_paths()
     parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.python_package }}.runs.registry")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -149,9 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     champion = commands.add_parser("champion", help="make VERSION the champion")
     champion.add_argument("version")
     args = parser.parse_args(argv)
-    mlflow.set_tracking_uri(paths.tracking_uri)
-    client = mlflow.MlflowClient()
-    name = paths.model_name
+    client = connect(paths.tracking)
+    name = paths.tracking.model_name
     versions = {str(v.version): v for v in _versions(client, name)}
     held_by = aliases(client, name)
     if args.command == "champion":

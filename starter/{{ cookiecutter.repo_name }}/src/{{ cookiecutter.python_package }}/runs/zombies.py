@@ -15,6 +15,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from mlflow.entities import LoggedModelStatus, RunStatus
+
 PROCESS_TAG = "{{ cookiecutter.python_package }}.process"
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,6 @@ def end_zombies(client: Any, experiment_ids: list[str]) -> list[str]:
     Returns:
         The ids of the runs ended.
     """
-    from mlflow.entities import LoggedModelStatus, RunStatus  # noqa: PLC0415
 
     zombies = [
         run.info.run_id

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kedro.pipeline.preview_contract import TextPreview
 
-from {{ cookiecutter.python_package }}.contract.active import active_contract
 from {{ cookiecutter.python_package }}.contract.expectations import generated_rules
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.python_package }}.contract import Contract
 
 GATE_TAG = "gate"
 
 
-def gate_preview(gates: dict[str, str]) -> Callable[[], TextPreview]:
+def gate_preview(
+    gates: dict[str, str], contract: Contract
+) -> Callable[[], TextPreview]:
     """A preview function for a node: suite -> when it fires ("on load of usage_raw")."""
 
     def preview() -> TextPreview:
-        contract = active_contract()
         lines = ["Great Expectations gates at this node:"]
         for suite, when in gates.items():
             kinds = Counter(kind for kind, _, _ in generated_rules(contract, suite))

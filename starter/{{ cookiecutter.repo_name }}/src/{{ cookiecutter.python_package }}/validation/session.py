@@ -1,13 +1,26 @@
-"""One validation session per run: the suites, one lazily created GX context, results."""
+"""One validation session per run: the suites, one lazily created GX context, results.
+
+The run's catalog (``runs.catalog.RunCatalog``) owns the run's session and puts it in
+scope around each of its loads and saves (:func:`gates`), where the catalog's
+validators find it (:func:`current`). Outside a run (a notebook's catalog, a script),
+a validator opens its own session on the project's configuration.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from kedro.config import MissingConfigException
+
+from {{ cookiecutter.python_package }}.config import config_loader
 from {{ cookiecutter.python_package }}.contract.expectations import Rule, suite_names
+from {{ cookiecutter.python_package }}.contract.loading import parse_contract, run_env
 from {{ cookiecutter.python_package }}.validation.suites import build_suite, on_spark, suite_rules
 
 if TYPE_CHECKING:
@@ -18,7 +31,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_active: ValidationSession | None = None
+_in_scope: ContextVar[ValidationSession | None] = ContextVar("gates", default=None)
 
 
 class ValidationSession:
@@ -176,39 +189,38 @@ class ValidationSession:
         return self._context
 
 
-def activate(session: ValidationSession | None) -> None:
-    """Make ``session`` the one that catalog validators use (``None`` to clear)."""
-    global _active  # noqa: PLW0603 (one session per run, set by the project hook)
-    _active = session
+@contextmanager
+def gates(session: ValidationSession | None) -> Iterator[None]:
+    """Validate with ``session`` inside the block (a run's catalog load or save)."""
+    token = _in_scope.set(session)
+    try:
+        yield
+    finally:
+        _in_scope.reset(token)
 
 
-def current() -> ValidationSession:
-    """The active session; the project hook opens one when a Kedro context starts."""
-    if _active is None:
-        raise RuntimeError(
-            "No validation session is active. Run inside a KedroSession (the project "
-            "hook opens one) or call {{ cookiecutter.python_package }}.validation.activate(ValidationSession(...))."
-        )
-    return _active
+def current() -> ValidationSession | None:
+    """The session in scope (the run's), if any."""
+    return _in_scope.get()
 
 
 def open_session(loader: Any, parameters: dict[str, Any]) -> ValidationSession:
-    """Open (and activate) the run's session: the contract's suites, the hand-written
-    ones of ``conf/<env>/expectations``, ``validation`` and ``detailed_gates``."""
-    from kedro.config import MissingConfigException  # noqa: PLC0415
-
-    from {{ cookiecutter.python_package }}.contract.active import parse_contract  # noqa: PLC0415
-
+    """A session on a configuration: the contract's suites, the hand-written ones of
+    ``conf/<env>/expectations``, ``validation.sample_size`` and ``detailed_gates``."""
     try:
         extras = loader["expectations"]
     except MissingConfigException:
         extras = {}
     settings = parameters.get("validation", {})
-    session = ValidationSession(
+    return ValidationSession(
         contract=parse_contract(parameters.get("contract")),
         extras=extras,
         sample_size=settings.get("sample_size", 5),
         detailed=bool(parameters.get("detailed_gates")),
     )
-    activate(session)
-    return session
+
+
+def project_session() -> ValidationSession:
+    """A session on the project's configuration (``KEDRO_ENV``), outside a run."""
+    loader = config_loader(run_env())
+    return open_session(loader, loader["parameters"])

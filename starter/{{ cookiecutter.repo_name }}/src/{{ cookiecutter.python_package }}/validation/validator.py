@@ -8,7 +8,11 @@ import pandas as pd
 from kedro.validation import CheckFailure, DataValidationError
 
 from {{ cookiecutter.python_package }}.user_errors import UserError
-from {{ cookiecutter.python_package }}.validation.session import current
+from {{ cookiecutter.python_package }}.validation.session import (
+    ValidationSession,
+    current,
+    project_session,
+)
 
 _NOT_ARGUMENTS = ("batch_id", "column", "column_A", "column_B")
 
@@ -35,7 +39,7 @@ class GateFailedError(DataValidationError, UserError):
 
 
 class GXValidator:
-    """Validates a DataFrame against one expectation suite of the active session.
+    """Validates a DataFrame against one expectation suite of the run's session.
 
     Declared on a catalog entry::
 
@@ -52,6 +56,7 @@ class GXValidator:
     def __init__(self, suite: str, without_target: bool = False) -> None:
         self.suite = suite
         self.without_target = without_target
+        self._own: ValidationSession | None = None  # outside a run
 
     def validate(self, data: pd.DataFrame) -> pd.DataFrame:
         """Return ``data`` unchanged if every expectation holds, else raise.
@@ -60,7 +65,7 @@ class GXValidator:
             GateFailedError: Naming each failed expectation, what was observed and a
                 sample of offending values (with the row's id where there is one).
         """
-        session = current()
+        session = self._session()
         _require_columns(
             self.suite, session.rules(self.suite, self.without_target), data
         )
@@ -74,6 +79,15 @@ class GXValidator:
             if not item.success
         ]
         raise GateFailedError(self.suite, failures)
+
+    def _session(self) -> ValidationSession:
+        """The run's session; outside a run, one on the project's configuration."""
+        session = current()
+        if session is None:
+            if self._own is None:
+                self._own = project_session()
+            session = self._own
+        return session
 
     def __repr__(self) -> str:
         return (

@@ -25,8 +25,8 @@ LAYER_OUTPUTS = {
 }
 
 
-def test_pipeline_turns_raw_sources_into_splits(active_contract: Contract) -> None:
-    pipeline = create_pipeline()
+def test_pipeline_turns_raw_sources_into_splits(contract: Contract) -> None:
+    pipeline = create_pipeline(contract)
 
     assert pipeline.inputs() == {
         "customers_raw",

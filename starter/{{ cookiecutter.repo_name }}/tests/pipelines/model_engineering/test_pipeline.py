@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from kedro.io import Version
 
+from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.datasets import FittedModelDataset
 from {{ cookiecutter.python_package }}.pipelines.evaluation import create_pipeline as evaluation_pipeline
 from {{ cookiecutter.python_package }}.pipelines.model_engineering import create_pipeline
@@ -16,9 +17,9 @@ from tests.conftest import KINDS, NOT_COPIED, run_session
 
 
 def test_model_engineering_fits_one_bundle_without_the_test_split(
-    active_contract,
+    contract: Contract,
 ) -> None:
-    pipeline = create_pipeline()
+    pipeline = create_pipeline(contract)
 
     assert pipeline.inputs() == {
         "train_set",
@@ -29,11 +30,7 @@ def test_model_engineering_fits_one_bundle_without_the_test_split(
         "params:monitoring",  # the drift reference's bins
         "tuned_hyperparameters",  # empty unless `--params tuned=true`
         # The quarantined shares the drift reference keeps, per source.
-        *(
-            f"{s}_{p}"
-            for s in active_contract.sources
-            for p in ("intermediate", "quarantine")
-        ),
+        *(f"{s}_{p}" for s in contract.sources for p in ("intermediate", "quarantine")),
     }
     persisted = {"hyperparameters", "training_history", "fitted_model"}
     assert persisted <= pipeline.all_outputs()
@@ -46,7 +43,7 @@ def test_model_engineering_fits_one_bundle_without_the_test_split(
     assert fit.inputs == ["train_set", "params:contract"]
 
 
-def test_only_evaluation_reads_the_test_split(active_contract) -> None:
+def test_only_evaluation_reads_the_test_split(contract: Contract) -> None:
     readers = {
         node.name for node in evaluation_pipeline().nodes if "test_set" in node.inputs
     }
@@ -59,7 +56,7 @@ def test_only_evaluation_reads_the_test_split(active_contract) -> None:
         "evaluation.permutation_importances",
         "evaluation.challenge_champion",
     }
-    assert "test_set" not in create_pipeline().inputs()
+    assert "test_set" not in create_pipeline(contract).inputs()
 
 
 def _metrics(project: Path) -> dict:
