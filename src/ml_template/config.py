@@ -107,7 +107,6 @@ def tracking_settings(loader: Any) -> TrackingSettings:
 def main(argv: list[str] | None = None) -> None:
     """``python -m ml_template.config tracking_uri ui_host ui_port``: tracking
     settings, space-separated, for the Makefile."""
-
     silence_known_noise()
     fields = [*TrackingSettings.model_fields, "ui_address", "on_server"]
     parser = argparse.ArgumentParser(prog="python -m ml_template.config")

@@ -75,7 +75,6 @@ class ProjectHooks:
     @hook_impl(tryfirst=True)  # before kedro-mlflow opens the tracking store
     def after_context_created(self, context: KedroContext) -> None:
         """Read the run's settings; prepare the store, the gates and Spark."""
-
         self._forget()
         self.context = context
         loader = context.config_loader
@@ -94,7 +93,6 @@ class ProjectHooks:
         load_versions: dict[str, str] | None,
     ) -> None:
         """Pin every dataset to the completed set (``--load-versions`` aside)."""
-
         if isinstance(catalog, RunCatalog):  # a run's (a notebook's is Kedro's own)
             self.catalog = catalog
             catalog.gates = self.gates
@@ -110,7 +108,6 @@ class ProjectHooks:
         self, run_params: dict[str, Any], pipeline: Pipeline, catalog: RunCatalog
     ) -> None:
         """Pin the run's reads to one completed set; name and start its MLflow run."""
-
         self.unit = RunUnit(self._store(), self._load_run())
         self.unit.begin(pipeline, catalog, dict(run_params.get("load_versions") or {}))
         inference = getattr(pipeline, "inference", None)  # kedro-mlflow's PipelineML
@@ -143,7 +140,6 @@ class ProjectHooks:
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any) -> None:
         """Tag the run with the registered version it read as the champion."""
-
         if dataset_name != "champion_model" or not isinstance(data, RegisteredModel):
             return
         self.champion_read = data
@@ -180,7 +176,6 @@ class ProjectHooks:
     @hook_impl(trylast=True)  # after kedro-mlflow has logged the model
     def after_pipeline_run(self, run_params: dict[str, Any]) -> None:
         """Save the gates' results; commit the run; release its model; summarise."""
-
         self._report_gates()
         catalog, unit, context = self.catalog, self.unit, self.context
         if catalog is None or unit is None or context is None or not catalog.written:

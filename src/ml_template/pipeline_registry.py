@@ -73,7 +73,6 @@ class ProjectPipelines(Mapping[str, Pipeline]):
         """Training bound to the serving steps with kedro-mlflow's
         ``pipeline_ml_factory``: its run logs one MLflow model that takes primary-table
         rows and returns predictions."""
-
         from ml_template.pipelines.inference.pipeline import (  # noqa: PLC0415
             SERVING_INPUT,
             serving_pipeline,

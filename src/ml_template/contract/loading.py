@@ -46,7 +46,6 @@ def run_env() -> str | None:
 def load_contract(env: str | None = None) -> Contract:
     """The contract of ``env`` (default: ``local`` over ``base``) of the project
     around the working directory."""
-
     return parse_contract(config_loader(env)["parameters"].get("contract"))
 
 

@@ -36,7 +36,6 @@ class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
 
     def load(self) -> RegisteredModel | None:
         """The aliased version's bundle, or None."""
-
         return load_registered(mlflow.MlflowClient(), self.model_name, self.alias)
 
     def save(self, data: None) -> None:

@@ -25,7 +25,6 @@ class ProjectPaths:
 
 def project_paths(env: str | None = None) -> ProjectPaths:
     """Read ``globals.yml`` and ``mlflow.yml`` of the project around the working folder."""
-
     root = project_root()
     loader = config_loader(env)
     settings = loader["globals"]

@@ -147,7 +147,6 @@ def prune_mlflow(
 
 def main(argv: list[str] | None = None) -> None:
     """Prune the data folder (and, if asked, the MLflow store); print what went."""
-
     silence_known_noise()
 
     parser = argparse.ArgumentParser(prog="python -m ml_template.runs.prune")

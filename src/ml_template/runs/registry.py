@@ -50,7 +50,6 @@ def load_registered(
 ) -> RegisteredModel | None:
     """The bundle of the version ``alias`` points at (or of version ``alias`` when it
     is a number); None when the alias points at none yet."""
-
     if str(alias).isdigit():  # a version asked for by number must exist
         version = client.get_model_version(model_name, str(alias))
     else:
@@ -87,7 +86,6 @@ def load_registered(
 def register(client: Any, model_uri: str, model_name: str, tags: dict[str, str]) -> str:
     """Register a logged model (``models:/<model id>``) as a new version; return its
     number. (``mlflow.register_model`` does the same and prints two lines per run.)"""
-
     try:
         client.get_registered_model(model_name)
     except MlflowException:
@@ -123,7 +121,6 @@ def aliased_runs(client: Any, model_name: str) -> set[str]:
 
 def aliases(client: Any, model_name: str) -> dict[str, str]:
     """Alias -> version number of the registered model (empty when not registered)."""
-
     try:
         aliases = client.get_registered_model(model_name).aliases
     except MlflowException:
@@ -140,7 +137,6 @@ def _versions(client: Any, model_name: str) -> list[Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """``champion VERSION`` (roll back, or forward) or ``list``."""
-
     silence_known_noise()
     paths = project_paths()
     parser = argparse.ArgumentParser(prog="python -m ml_template.runs.registry")

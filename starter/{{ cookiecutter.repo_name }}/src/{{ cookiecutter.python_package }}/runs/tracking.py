@@ -138,7 +138,6 @@ def log_nested_runs(trials: list[dict[str, Any]]) -> None:
     metric history, its best as ``validation_loss``, its Optuna state as a tag, and its
     real start and end. (Logged when the search has ended: nodes never touch MLflow.)
     """
-
     parent = mlflow.active_run()
     if parent is None:
         return
@@ -179,7 +178,6 @@ def _milliseconds(moment: str) -> int:
 def start(run: Any, name: str) -> None:
     """Name the MLflow run, record its command and process; end zombie runs of this
     experiment and its inference (or training) twin."""
-
     mlflow.set_tags(
         {
             "mlflow.runName": name,
@@ -200,7 +198,6 @@ def start(run: Any, name: str) -> None:
 
 def log_inputs(manifest: dict[str, Any], params: dict[str, Any]) -> None:
     """The run manifest, the whole contract and the typed parameters, to the active run."""
-
     mlflow.log_dict(manifest, "reports/run_manifest.json")
     contract = params.get("contract")
     if contract is not None:  # the params show it truncated; here it is whole
@@ -265,7 +262,6 @@ def log_gate_results(
     run_id: str, results: dict[str, dict[str, Any]], report: str
 ) -> None:
     """Every gate's result and the gate report, to the run (open or ended)."""
-
     client = mlflow.MlflowClient()
     for suite, result in results.items():
         client.log_dict(run_id, result, f"validation/{suite}.json")
@@ -289,7 +285,6 @@ def logged_model_uri(run_id: str | None) -> str | None:
 
 def connect(settings: TrackingSettings) -> Any:
     """An MLflow client of the tracking (and registry) store, set for this process."""
-
     mlflow.set_tracking_uri(settings.tracking_uri)
     if settings.registry_uri:
         mlflow.set_registry_uri(settings.registry_uri)

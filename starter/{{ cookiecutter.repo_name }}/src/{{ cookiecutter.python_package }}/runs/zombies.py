@@ -59,7 +59,6 @@ def end_zombies(client: Any, experiment_ids: list[str]) -> list[str]:
     Returns:
         The ids of the runs ended.
     """
-
     zombies = [
         run.info.run_id
         for run in client.search_runs(
