@@ -14,9 +14,11 @@ import pytest
 _FIRST_RUN = """
 import sys
 import mlflow
+from ml_template.config import TrackingSettings
 from ml_template.runs.tracking import prepare_store
-prepare_store({"server": {"mlflow_tracking_uri": sys.argv[1]}})
-mlflow.MlflowClient(sys.argv[1]).create_experiment(sys.argv[2])
+uri, name = sys.argv[1:]
+prepare_store(TrackingSettings(tracking_uri=uri, experiment=name, model_name=name))
+mlflow.MlflowClient(uri).create_experiment(name)
 """
 
 
