@@ -29,12 +29,11 @@ CARDS = {"model_card": to_markdown, "model_card_html": to_html}
 
 def write_model_card(
     catalog: Any, facts: RunFacts, params: dict[str, Any], saved: list[str]
-) -> list[str]:
+) -> None:
     """Save the card as Markdown and HTML with the run's version and log both to the
-    run's MLflow artifacts (``model_card/``); return the names saved (none when the run
-    evaluated no model)."""
+    run's MLflow artifacts (``model_card/``), when the run evaluated a model."""
     if "evaluation_metrics" not in saved:
-        return []
+        return
     outputs = {name: catalog.load(name) for name in _READ if name in saved}
     fitted = outputs.pop("fitted_model", None)
     if fitted is not None:
@@ -54,7 +53,6 @@ def write_model_card(
         catalog.save(name, text)
         if facts.mlflow_run_id:
             _log(facts.mlflow_run_id, text, name)
-    return list(CARDS)
 
 
 def _log(run_id: str, text: str, name: str) -> None:

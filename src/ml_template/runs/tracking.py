@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import mlflow
 import pandas as pd
+from filelock import FileLock
 from mlflow.entities import Metric, Param, RunTag
 
 from ml_template.manifest import git_state
-from ml_template.runs.locks import file_lock
 from ml_template.runs.unit import command
 from ml_template.runs.zombies import (
     PROCESS_TAG,
@@ -314,5 +314,5 @@ def prepare_store(settings: TrackingSettings) -> None:
         return
 
     database = Path(uri.removeprefix("sqlite:///"))
-    with file_lock(database.with_name(f".{database.name}.lock")):
+    with FileLock(database.with_name(f".{database.name}.lock")):
         mlflow.MlflowClient(tracking_uri=uri).search_experiments(max_results=1)

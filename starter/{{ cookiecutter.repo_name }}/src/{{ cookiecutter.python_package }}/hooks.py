@@ -192,7 +192,7 @@ class ProjectHooks:
             mlflow_run_id=self.mlflow_run_id,
             datasets=unit.the_set(catalog.written, str(catalog.run_version)),
         )
-        facts, _ = release_run(
+        facts = release_run(
             catalog,
             mlflow.MlflowClient(),
             model_uri,

@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from {{ cookiecutter.python_package }}.model_card import RunFacts
 from {{ cookiecutter.python_package }}.runs.cards import write_model_card
-from {{ cookiecutter.python_package }}.runs.locks import file_lock
 from {{ cookiecutter.python_package }}.runs.registry import CHAMPION, champion_version, register
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ def release(
             "score": f"{decision['challenger']:.4f}",
         },
     )
-    with file_lock(lock_folder / ".release.lock"):
+    lock_folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock_folder / ".release.lock"):
         current = champion_version(client, model_name)
         compared = decision["champion_version"]
         moved = current != compared
@@ -96,9 +98,8 @@ def release_run(
     facts: RunFacts,
     params: dict[str, Any],
     lock_folder: Path,
-) -> tuple[RunFacts, list[str]]:
-    """Steps 1-4 for a completed run: the facts with the registry's answer, and the
-    names of the model card datasets written (none when the run evaluated no model)."""
+) -> RunFacts:
+    """Steps 1-4 for a completed run; the facts with the registry's answer."""
     saved = catalog.written
     if model_uri and "promotion_decision" in saved:
         decision = catalog.load("promotion_decision")
@@ -106,4 +107,5 @@ def release_run(
             client, facts.model_name, model_uri, decision, facts, lock_folder
         )
         facts = replace(facts, model_version=answer.version, champion=answer.champion)
-    return facts, write_model_card(catalog, facts, params, sorted(saved))
+    write_model_card(catalog, facts, params, sorted(saved))
+    return facts
