@@ -68,6 +68,19 @@ def test_types_formats_and_ranges_are_inferred() -> None:
     assert drafted["flag"]["role"] == "ignore"  # constant
 
 
+def test_a_drafted_range_never_excludes_an_observed_value() -> None:
+    # palmerpenguins' `year`: rounding 2006.8..2009.2 to three digits gave 2010..2010,
+    # and the first run quarantined every row.
+    frame = pd.DataFrame(
+        {"year": ["2007", "2008", "2009"] * 5, "mass": ["2700", "6300", "4050"] * 5}
+    )
+
+    drafted = _by_name(frame)
+
+    assert drafted["year"]["min"] <= 2007 and drafted["year"]["max"] >= 2009
+    assert (drafted["mass"]["min"], drafted["mass"]["max"]) == (2340, 6660)
+
+
 def test_ambiguous_dates_are_flagged() -> None:
     frame = pd.DataFrame({"when": ["01/02/2020", "03/04/2020", "05/06/2020"]})
 

@@ -159,16 +159,20 @@ def _number(
 
 
 def _range(low: float, high: float) -> dict[str, float]:
-    """The observed range widened by 10% of its span (not below 0 if none was)."""
+    """The observed range widened by 10% of its span (not below 0 if none was),
+    rounded without ever excluding an observed value (2007 to 2009: 2007 to 2010)."""
     margin = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
     lower = low - margin
     if low >= 0:
         lower = max(lower, 0.0)
-    return {"min": _round(lower), "max": _round(high + margin)}
+    digits = 3
+    while _round(lower, digits) > low or _round(high + margin, digits) < high:
+        digits += 1
+    return {"min": _round(lower, digits), "max": _round(high + margin, digits)}
 
 
-def _round(value: float) -> float | int:
-    rounded = float(f"{value:.3g}")
+def _round(value: float, digits: int = 3) -> float | int:
+    rounded = float(f"{value:.{digits}g}")
     return int(rounded) if rounded.is_integer() else rounded
 
 
