@@ -10,13 +10,14 @@ several classes (the model hesitates) or, with many classes, none.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ml_template.models.estimator import FittedClassifier
+if TYPE_CHECKING:  # scikit-learn, for fitting sets only: not what serving imports
+    from ml_template.models.estimator import FittedClassifier
 
 
 class ConformalParams(BaseModel):

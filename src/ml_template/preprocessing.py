@@ -9,12 +9,14 @@ categories never seen in training, so inference on new categories cannot fail.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import narwhals as nw
 import numpy as np
+import pandas as pd
 from narwhals.typing import IntoDataFrame
 
 from ml_template.schema import DatasetSchema
@@ -35,6 +37,13 @@ class Preprocessor:
     def n_numeric_inputs(self) -> int:
         """Width of the numeric input: scaled columns plus missing indicators."""
         return len(self.numeric) + len(self.indicators)
+
+    @functools.cached_property
+    def indexes(self) -> dict[str, pd.Index]:
+        """Each vocabulary as an index, to look values up (built once)."""
+        return {
+            column: pd.Index(values) for column, values in self.vocabularies.items()
+        }
 
     @property
     def cardinalities(self) -> list[int]:
@@ -88,40 +97,29 @@ def transform(
     """Model inputs for ``frame``: a float32 numeric matrix and int64 category indices.
 
     ``frame`` is a pandas DataFrame (serving, evaluation) or an Arrow table or record
-    batch (training on the Spark route's model input).
+    batch (training on the Spark route's model input). Plain NumPy once the columns
+    are read: a served row takes well under a millisecond.
     """
     data = nw.from_native(frame, eager_only=True)
-    numeric = data.select(nw.col(preprocessor.numeric).cast(nw.Float64))
-    indicators = _matrix(
-        numeric.select(nw.col(c).is_null() for c in preprocessor.indicators), len(data)
-    ).astype("float32")
-    filled = _matrix(
-        numeric.with_columns(
-            nw.col(c).fill_null(m)
-            for c, m in zip(preprocessor.numeric, preprocessor.medians, strict=True)
-        ),
-        len(data),
-    )
+    numeric = _matrix(data.select(preprocessor.numeric), len(data))
+    missing = np.isnan(numeric)
+    flagged = [preprocessor.numeric.index(c) for c in preprocessor.indicators]
+    filled = np.where(missing, np.asarray(preprocessor.medians), numeric)
     scaled = (filled - np.asarray(preprocessor.means)) / np.asarray(preprocessor.stds)
-    categories = [
-        data[column]
-        .replace_strict(
-            values, range(1, len(values) + 1), default=0, return_dtype=nw.Int64
-        )
-        .to_numpy()
-        for column, values in preprocessor.vocabularies.items()
-    ]
-    codes = (
-        np.stack(categories, axis=1).astype("int64")
-        if categories
-        else np.zeros((len(data), 0), "int64")
-    )
-    return np.hstack([scaled.astype("float32"), indicators]), codes
+    codes = np.zeros((len(data), len(preprocessor.vocabularies)), "int64")
+    for position, (column, index) in enumerate(preprocessor.indexes.items()):
+        # Index 0: missing, or a category training never saw (pandas takes any
+        # array-like; its stubs say Index).
+        values = data[column].to_numpy()
+        codes[:, position] = index.get_indexer(values) + 1  # type: ignore[arg-type]
+    return np.hstack(
+        [scaled.astype("float32"), missing[:, flagged].astype("float32")]
+    ), codes
 
 
 def _matrix(frame: nw.DataFrame[Any], rows: int) -> np.ndarray:
-    """``frame`` as a 2-D array of ``rows`` rows, also when it has no columns."""
-    return frame.to_numpy() if frame.columns else np.zeros((rows, 0))
+    """``frame`` as a 2-D float64 array of ``rows`` rows, also when it has no columns."""
+    return frame.to_numpy().astype("float64") if frame.columns else np.zeros((rows, 0))
 
 
 def encode_target(frame: IntoDataFrame, schema: DatasetSchema) -> np.ndarray:

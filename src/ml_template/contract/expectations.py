@@ -18,8 +18,6 @@ import datetime as dt
 from typing import Any
 
 from ml_template.contract.model import (
-    COUNTING,
-    RANGE_PRESERVING,
     ROW_ID,
     Column,
     Contract,
@@ -258,19 +256,10 @@ def _aggregates(contract: Contract, source: Source, at: str) -> list[Rule]:
     join = source.join
     assert join is not None  # noqa: S101 (event sources have a join)
     rules: list[Rule] = []
-    for name, (column_name, how) in join.aggregates.items():
+    for name in join.aggregates:
         field = f"{at}.aggregates.{name}"
         rules += [_type(name, "number", field), _varied(name, field)]
-        column = source.columns[column_name]
-        low, high = contract.bound(column.min), contract.bound(column.max)
-        if how in COUNTING:
-            low, high = 0, None
-        elif how not in RANGE_PRESERVING or column.type != "number":
-            low, high = (
-                (0, None)
-                if how == "sum" and low is not None and low >= 0
-                else (None, None)
-            )
+        low, high = contract.aggregate_range(source, name)
         if low is not None or high is not None:
             rules.append(
                 (

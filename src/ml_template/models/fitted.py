@@ -59,6 +59,12 @@ class FittedModel:
         """What divides the logits (1: not calibrated)."""
         return float(self.calibration.get("temperature", 1.0))
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> FittedModel:
+        """The bundle itself: nothing changes a fitted bundle (:meth:`with_parts` makes
+        a new one), and the served model's runner copies its inputs for every
+        request."""
+        return self
+
     def with_parts(self, **parts: Any) -> FittedModel:
         """The bundle with some parts fitted (``calibration=...``)."""
         return dataclasses.replace(self, **parts)
@@ -120,6 +126,13 @@ def class_probabilities(raw: np.ndarray, temperature: float = 1.0) -> np.ndarray
         positive = expit(scaled)
         return np.stack([1.0 - positive, positive], axis=1)
     return softmax(scaled, axis=1)
+
+
+def predicted_labels(probabilities: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Class indices: positive when p >= threshold (binary), else the most probable."""
+    if probabilities.shape[1] == 2 and threshold is not None:  # noqa: PLR2004
+        return (probabilities[:, 1] >= threshold).astype("int64")
+    return probabilities.argmax(axis=1)
 
 
 def probability_columns(classes: Any) -> list[str]:

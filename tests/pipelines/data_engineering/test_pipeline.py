@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ml_template.contract import Contract
-from ml_template.pipelines.data_engineering import create_pipeline
+from ml_template.pipelines.data_engineering.pipeline import create_pipeline
 from tests.conftest import NOT_COPIED, run_session
 
 LAYER_OUTPUTS = {

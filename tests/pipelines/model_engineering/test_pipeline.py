@@ -11,8 +11,10 @@ from kedro.io import Version
 
 from ml_template.contract import Contract
 from ml_template.datasets import FittedModelDataset
-from ml_template.pipelines.evaluation import create_pipeline as evaluation_pipeline
-from ml_template.pipelines.model_engineering import create_pipeline
+from ml_template.pipelines.evaluation.pipeline import (
+    create_pipeline as evaluation_pipeline,
+)
+from ml_template.pipelines.model_engineering.pipeline import create_pipeline
 from tests.conftest import KINDS, NOT_COPIED, run_session
 
 

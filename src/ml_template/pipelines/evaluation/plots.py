@@ -17,9 +17,9 @@ from sklearn.metrics import (
 )
 
 from ml_template.contract import Contract
-from ml_template.metrics import expected_calibration_error, predicted_labels
+from ml_template.metrics import expected_calibration_error
 from ml_template.models import FittedModel
-from ml_template.models.fitted import probability_columns
+from ml_template.models.fitted import predicted_labels, probability_columns
 from ml_template.pipelines.evaluation.baselines import baseline_probabilities
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target

@@ -1,5 +1,1 @@
 """Fit preprocessing on the training split and train the PyTorch model."""
-
-from ml_template.pipelines.model_engineering.pipeline import create_pipeline
-
-__all__ = ["create_pipeline"]

@@ -5,12 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn import metrics
 
-
-def predicted_labels(probabilities: np.ndarray, threshold: float | None) -> np.ndarray:
-    """Class indices: positive when p >= threshold (binary), else the most probable."""
-    if probabilities.shape[1] == 2 and threshold is not None:  # noqa: PLR2004
-        return (probabilities[:, 1] >= threshold).astype("int64")
-    return probabilities.argmax(axis=1)
+from {{ cookiecutter.python_package }}.models.fitted import predicted_labels
 
 
 def classification_metrics(

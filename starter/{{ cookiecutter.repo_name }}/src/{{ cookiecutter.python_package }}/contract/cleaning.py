@@ -17,7 +17,7 @@ import operator
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import narwhals as nw
 import numpy as np
@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 QUARANTINE_REASON = "quarantine_reason"
 CONTRACT_FILE = "conf/<env>/contract.yml"
-_FLOAT32_MAX = float(np.finfo("float32").max)
-_OPERATORS: dict[str, Callable[[Any, Any], nw.Expr]] = {
+FLOAT32_MAX = float(np.finfo("float32").max)
+OPERATORS: dict[str, Callable[[Any, Any], nw.Expr]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -42,10 +42,10 @@ _OPERATORS: dict[str, Callable[[Any, Any], nw.Expr]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
-_SAMPLES = 5
+SAMPLES = 5
 # The number grammar, the same on every backend (separators removed first).
-_FINITE = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
-_INFINITE = r"(?i)^[+-]?inf(?:inity)?$"
+FINITE_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+INFINITE_NUMBER = r"(?i)^[+-]?inf(?:inity)?$"
 _VALID = "__valid__"
 _ROWS = "__rows__"
 _SET_ASIDE = "__set_aside__"
@@ -180,7 +180,7 @@ def clean(
     """
     source = contract.sources[source_name]
     given: nw.DataFrame[Any] | nw.LazyFrame[Any] = nw.from_native(raw)
-    columns = _present_columns(given.columns, source, source_name)
+    columns = present_columns(given.columns, source, source_name)
     frame, texts, written = _typed(given, source, columns)
     findings = _Findings(frame, source_name, texts, written)
     for name, column in columns.items():
@@ -197,7 +197,17 @@ def clean(
         POSITION, *given.columns, QUARANTINE_REASON
     )
     limit = source.max_quarantined if max_quarantined is None else max_quarantined
-    _check_share(quarantine, source_name, source, findings.checks, counts, limit)
+    check_share(
+        source_name,
+        source,
+        Tally(
+            counts[_ROWS],
+            counts[_SET_ASIDE],
+            [(c.label, counts[c.column]) for c in findings.checks if c.fail is None],
+        ),
+        lambda: _samples(quarantine, nw.col(QUARANTINE_REASON), 3),
+        limit,
+    )
     logger.info(
         "%s: kept %d rows, quarantined %d",
         source_name,
@@ -238,7 +248,7 @@ def _as_pandas(
     return kept.collect().to_native().reset_index(drop=True), rows
 
 
-def _present_columns(
+def present_columns(
     raw_columns: list[str], source: Source, source_name: str
 ) -> dict[str, Column]:
     """The kept columns found in ``raw``; a missing target means unlabelled rows."""
@@ -353,8 +363,8 @@ def _from_text(text: nw.Expr, column: Column) -> nw.Expr:
             text = text.str.replace_all(column.decimal, ".", literal=True)
         sign = nw.when(text.str.starts_with("-")).then(-1.0).otherwise(1.0)
         return nw.coalesce(
-            nw.when(text.str.contains(_FINITE)).then(text).cast(nw.Float64),
-            nw.when(text.str.contains(_INFINITE)).then(sign * np.inf),
+            nw.when(text.str.contains(FINITE_NUMBER)).then(text).cast(nw.Float64),
+            nw.when(text.str.contains(INFINITE_NUMBER)).then(sign * np.inf),
         )
     if column.type == "category":
         canonical = column.canonical
@@ -388,9 +398,9 @@ def _check_column(
         findings.add(given & value.is_null(), f"{name}: not a number", fail, text)
         infinite = ~value.is_null() & ~value.is_finite()
         findings.add(infinite, f"{name}: not a finite number", fail, text)
-        huge = value.is_finite() & (value.abs() > _FLOAT32_MAX)
+        huge = value.is_finite() & (value.abs() > FLOAT32_MAX)
         findings.add(huge, f"{name}: too large for float32", fail, text)
-        value = nw.when(value.is_finite() & (value.abs() <= _FLOAT32_MAX)).then(value)
+        value = nw.when(value.is_finite() & (value.abs() <= FLOAT32_MAX)).then(value)
         findings.replace(_value(name), value)
     elif column.type == "date":
         spelled = column.format or "ISO 8601"
@@ -427,7 +437,7 @@ def _apply_rule(rule: RowRule, findings: _Findings, source_name: str) -> None:
     broken = (
         ~left.is_null()
         & ~right.is_null()
-        & ~_OPERATORS[rule.op](left, right)
+        & ~OPERATORS[rule.op](left, right)
         & findings.valid
     )
     shown = nw.concat_str([left.cast(nw.String), nw.lit(" vs "), right.cast(nw.String)])
@@ -482,13 +492,26 @@ def _raise_failures(
     source_name: str,
 ) -> None:
     """Stop the run when a rule whose action is ``fail`` is broken."""
+    raise_failures(
+        source_name,
+        [
+            (
+                check.fail,
+                counts[check.column],
+                _samples(frame.filter(nw.col(check.column)), check.reason, SAMPLES),
+            )
+            for check in checks
+            if check.fail is not None and counts[check.column]
+        ],
+    )
+
+
+def raise_failures(source_name: str, broken: list[tuple[str, int, list[str]]]) -> None:
+    """Stop the run when rules whose action is ``fail`` are broken: each as its
+    contract field, the rows breaking it and the first reasons."""
     failures = [
-        f"{check.fail} (fail): {counts[check.column]} rows, e.g. "
-        + "; ".join(
-            _samples(frame.filter(nw.col(check.column)), check.reason, _SAMPLES)
-        )
-        for check in checks
-        if check.fail is not None and counts[check.column]
+        f"{field} (fail): {rows} rows, e.g. " + "; ".join(samples)
+        for field, rows, samples in broken
     ]
     if failures:
         raise ContractError(
@@ -496,26 +519,34 @@ def _raise_failures(
         )
 
 
-def _check_share(
-    quarantine: nw.LazyFrame[Any],
+class Tally(NamedTuple):
+    """Rows in all, rows set aside, and each quarantining check's label and rows."""
+
+    total: int
+    set_aside: int
+    causes: list[tuple[str, int]]
+
+
+def check_share(
     source_name: str,
     source: Source,
-    checks: list[_Check],
-    counts: dict[str, int],
+    tally: Tally,
+    samples: Callable[[], list[str]],
     limit: float,
 ) -> None:
-    """Fail when more rows were set aside than the source tolerates."""
-    total = counts[_ROWS]
+    """Fail when more rows were set aside than the source tolerates (``samples``
+    gives the first reasons, asked only when the run stops)."""
+    total, set_aside, causes = tally
     if total == 0:
         raise ContractError(f"{source_name}_raw has no rows.")
-    share = counts[_SET_ASIDE] / total
+    share = set_aside / total
     if share <= limit:
         return
-    causes: Counter[str] = Counter()
-    for check in checks:
-        if check.fail is None and counts[check.column]:
-            causes[check.label] += counts[check.column]
-    top = causes.most_common(3)
+    counted: Counter[str] = Counter()
+    for label, rows in causes:
+        if rows:
+            counted[label] += rows
+    top = counted.most_common(3)
     listed = ", ".join(f"{cause!r} ({count} rows)" for cause, count in top)
     hint = (
         f" If {source.key} is not a unique key, change sources.{source_name}.key."
@@ -526,6 +557,6 @@ def _check_share(
         f"{source_name}: {share:.1%} of {total} rows quarantined, more than "
         f"sources.{source_name}.max_quarantined ({source.max_quarantined:.1%}) in "
         f"{CONTRACT_FILE}. Most common reasons: {listed}; e.g. "
-        f"{'; '.join(_samples(quarantine, nw.col(QUARANTINE_REASON), 3))}.{hint} "
+        f"{'; '.join(samples())}.{hint} "
         "Nothing was written."
     )

@@ -10,6 +10,7 @@ quarantined share tolerated; and, for an event source, how it joins onto the ent
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Literal
 
@@ -306,16 +307,21 @@ class Contract(_Strict):
         return self.entity.target  # type: ignore[return-value]
 
     @property
+    def aggregates(self) -> list[str]:
+        """The primary-table columns the event sources' joins add."""
+        return [c for source in self.events.values() for c in source.join.outputs]  # type: ignore[union-attr]
+
+    @property
     def table(self) -> DatasetSchema:
         """The primary table: ids, target and features with their kinds."""
         entity = self.entity
         features = {n: c for n, c in entity.kept.items() if c.role == "feature"}
-        aggregates = [c for source in self.events.values() for c in source.join.outputs]  # type: ignore[union-attr]
         return DatasetSchema(
             ids=entity.ids,
             target=self.target,
             classes=list(entity.columns[self.target].values or []),
-            numeric=[n for n, c in features.items() if c.type == "number"] + aggregates,
+            numeric=[n for n, c in features.items() if c.type == "number"]
+            + self.aggregates,
             categorical={
                 n: list(c.values or [])
                 for n, c in features.items()
@@ -327,3 +333,38 @@ class Contract(_Strict):
     def bound(self, value: float | dt.date | str | None) -> Any:
         """A min/max as a comparable value (`as_of` becomes the snapshot date)."""
         return self.as_of_date if value == AS_OF else value
+
+    def aggregate_range(self, source: Source, aggregate: str) -> tuple[Any, Any]:
+        """The range an aggregate of ``source`` keeps: its number column's for a mean,
+        min, max or median; from 0 for counts and sums of non-negative numbers."""
+        column_name, how = source.join.aggregates[aggregate]  # type: ignore[union-attr]
+        column = source.columns[column_name]
+        low, high = self.bound(column.min), self.bound(column.max)
+        if how in COUNTING:
+            return 0, None
+        if how in RANGE_PRESERVING and column.type == "number":
+            return low, high
+        if how == "sum" and low is not None and low >= 0:
+            return 0, None
+        return None, None
+
+    @functools.cached_property
+    def scored(self) -> Contract:
+        """The contract of rows to score: the entity source, plus each event source's
+        aggregates and trends as number columns in the ranges training checks."""
+        entity = self.entity.model_dump()
+        for source in self.events.values():
+            join = source.join
+            for name in join.aggregates:  # type: ignore[union-attr]
+                low, high = self.aggregate_range(source, name)
+                entity["columns"][name] = {"type": "number", "min": low, "max": high}
+            for name in join.trends:  # type: ignore[union-attr]
+                entity["columns"][name] = {"type": "number"}
+        return Contract.model_validate(
+            {"as_of_date": self.as_of_date, "sources": {self.entity_name: entity}}
+        )
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Contract:
+        """The contract itself: it is frozen, and the served model's runner copies its
+        inputs for every request."""
+        return self

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.pipelines.data_engineering import create_pipeline
+from {{ cookiecutter.python_package }}.pipelines.data_engineering.pipeline import create_pipeline
 from tests.conftest import NOT_COPIED, run_session
 
 LAYER_OUTPUTS = {

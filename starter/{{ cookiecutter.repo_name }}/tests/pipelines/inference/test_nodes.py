@@ -8,6 +8,7 @@ import pytest
 
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.errors import MalformedRowsError
+from {{ cookiecutter.python_package }}.pipelines.inference import nodes
 from {{ cookiecutter.python_package }}.pipelines.inference.nodes import predict, prepare_rows
 from tests.conftest import KINDS, toy_contract, toy_model, toy_split
 
@@ -109,6 +110,16 @@ def test_prepare_rows_types_and_tidies(contract: Contract) -> None:
             lambda f: f.assign(avg_data_gb=["1e999", "1"]),
             "avg_data_gb: not a finite number",
         ),
+        (lambda f: f.assign(avg_data_gb=["-5", "1"]), "avg_data_gb: below 0: '-5'"),
+        (lambda f: f.assign(n_tickets=["-3", "1"]), "n_tickets: below 0: '-3'"),
+        (
+            lambda f: f.assign(avg_satisfaction=["9", "1"]),
+            "avg_satisfaction: above 5: '9'",
+        ),
+        (
+            lambda f: f.assign(avg_call_minutes=[1e39, 1.0]),
+            "avg_call_minutes: too large for float32: '1e[+]39'",
+        ),
         (lambda f: f.assign(customer_id=["C0000001"] * 2), "duplicate"),
         (lambda f: f.assign(total_charges=["1", "360"]), "total covers a month"),
     ],
@@ -123,6 +134,10 @@ def test_prepare_rows_types_and_tidies(contract: Contract) -> None:
         "infinite",
         "overflowing",
         "infinite aggregate",
+        "negative mean of a non-negative column",
+        "negative count",
+        "mean above its column's range",
+        "aggregate beyond float32",
         "repeated id",
         "broken row rule",
     ],
@@ -132,6 +147,26 @@ def test_prepare_rows_refuses_what_training_would_quarantine(
 ) -> None:
     with pytest.raises(MalformedRowsError, match=message):
         prepare_rows(change(_table_rows(contract)), contract)
+
+
+def test_prepare_rows_gives_the_same_verdict_on_few_rows_and_many(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = pd.concat([_table_rows(contract)] * 3, ignore_index=True)
+    rows["customer_id"] = [f"C{i:07d}" for i in range(len(rows))]
+    rows.loc[1, "avg_satisfaction"] = "9"
+    rows.loc[4, "age"] = "forty"
+    messages = []
+    for one_by_one in (100, 0):  # value by value, then by clean
+        monkeypatch.setattr(nodes, "ROWS_CHECKED_ONE_BY_ONE", one_by_one)
+        with pytest.raises(MalformedRowsError) as error:
+            prepare_rows(rows.copy(), contract)
+        messages.append(str(error.value))
+        good = prepare_rows(rows.drop(index=[1, 4]).copy(), contract)
+        messages.append(good.to_json())
+
+    assert "row 1 (customer_id 'C0000001'): avg_satisfaction: above 5" in messages[0]
+    assert messages[:2] == messages[2:]
 
 
 def test_prepare_rows_accepts_project_names_for_renamed_columns() -> None:

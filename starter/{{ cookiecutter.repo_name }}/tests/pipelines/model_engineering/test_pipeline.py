@@ -11,8 +11,10 @@ from kedro.io import Version
 
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.datasets import FittedModelDataset
-from {{ cookiecutter.python_package }}.pipelines.evaluation import create_pipeline as evaluation_pipeline
-from {{ cookiecutter.python_package }}.pipelines.model_engineering import create_pipeline
+from {{ cookiecutter.python_package }}.pipelines.evaluation.pipeline import (
+    create_pipeline as evaluation_pipeline,
+)
+from {{ cookiecutter.python_package }}.pipelines.model_engineering.pipeline import create_pipeline
 from tests.conftest import KINDS, NOT_COPIED, run_session
 
 

@@ -17,9 +17,9 @@ from sklearn.metrics import (
 )
 
 from {{ cookiecutter.python_package }}.contract import Contract
-from {{ cookiecutter.python_package }}.metrics import expected_calibration_error, predicted_labels
+from {{ cookiecutter.python_package }}.metrics import expected_calibration_error
 from {{ cookiecutter.python_package }}.models import FittedModel
-from {{ cookiecutter.python_package }}.models.fitted import probability_columns
+from {{ cookiecutter.python_package }}.models.fitted import predicted_labels, probability_columns
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import baseline_probabilities
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
 from {{ cookiecutter.python_package }}.preprocessing import encode_target

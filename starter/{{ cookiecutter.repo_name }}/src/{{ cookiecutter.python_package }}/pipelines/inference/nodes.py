@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.python_package }}.conformal import prediction_sets, set_labels
 from {{ cookiecutter.python_package }}.contract import Contract, ContractError, clean
 from {{ cookiecutter.python_package }}.contract.model import ROW_ID
+from {{ cookiecutter.python_package }}.contract.rows import check_rows
 from {{ cookiecutter.python_package }}.errors import MalformedRowsError
-from {{ cookiecutter.python_package }}.metrics import predicted_labels
 from {{ cookiecutter.python_package }}.models import FittedModel
-from {{ cookiecutter.python_package }}.models.fitted import probability_columns, score
+from {{ cookiecutter.python_package }}.models.fitted import predicted_labels, probability_columns, score
 from {{ cookiecutter.python_package }}.monitoring import (
     MonitoringParams,
     compare,
@@ -22,10 +21,14 @@ from {{ cookiecutter.python_package }}.monitoring import (
     quarantine_shares,
     to_html,
 )
-from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
 from {{ cookiecutter.python_package }}.user_errors import UserError
 
+if TYPE_CHECKING:  # MLflow's client: batch inference only, not what serving imports
+    from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
+
 _SHOWN = 10
+# Up to this many rows, checking each value beats Narwhals' cost per expression.
+ROWS_CHECKED_ONE_BY_ONE = 10_000
 logger = logging.getLogger(__name__)
 
 
@@ -117,23 +120,24 @@ def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
 
     Entity columns arrive under their raw header or their project name, aggregates of
     event sources under their project name. Every rule that would quarantine a row in
-    training refuses it here; numbers must be finite.
+    training refuses it here, and aggregates keep the ranges training checks
+    (:attr:`Contract.scored`). A few rows are checked value by value
+    (:func:`~{{ cookiecutter.python_package }}.contract.rows.check_rows`), more by :func:`clean`: the same
+    verdicts either way.
 
     Raises:
         MalformedRowsError: Columns are missing or unknown, or rows break the contract;
             the message names each row, the rule and the value, never the whole frame.
     """
-    entity = contract.entity
-    aggregates = [c for s in contract.events.values() for c in s.join.outputs]  # type: ignore[union-attr]
+    entity, scored = contract.entity, contract.scored
     given_ids = rows.pop(ROW_ID) if ROW_ID in rows.columns else None
-    rows = rows.rename(columns=_to_raw_names(rows, contract))
-    _check_columns(rows, contract, aggregates)
+    if renamed := _to_raw_names(rows, contract):
+        rows = rows.rename(columns=renamed)
+    _check_columns(rows, contract)
+    check = check_rows if len(rows) <= ROWS_CHECKED_ONE_BY_ONE else clean
     try:
-        clean_rows, rejected = clean(
-            rows.drop(columns=aggregates),
-            contract,
-            contract.entity_name,
-            max_quarantined=1.0,
+        clean_rows, rejected = check(
+            rows, scored, contract.entity_name, max_quarantined=1.0
         )
     except ContractError as exc:
         raise MalformedRowsError(f"Rows to score break the contract: {exc}") from None
@@ -143,8 +147,6 @@ def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
             rejected.index, rejected["quarantine_reason"], strict=True
         )
     ]
-    numbers = rows[aggregates].apply(pd.to_numeric, errors="coerce").astype("float64")
-    problems += _unreadable_aggregates(rows[aggregates], numbers)
     if problems:
         raise MalformedRowsError(
             f"{len(problems)} problem(s) in the rows to score: "
@@ -152,7 +154,7 @@ def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
         )
     if given_ids is not None and not entity.key:
         clean_rows[ROW_ID] = given_ids.to_numpy()
-    return pd.concat([clean_rows, numbers.reset_index(drop=True)], axis=1)
+    return clean_rows
 
 
 def _ids(row: pd.Series, contract: Contract) -> str:
@@ -176,10 +178,8 @@ def _to_raw_names(rows: pd.DataFrame, contract: Contract) -> dict[str, str]:
     }
 
 
-def _check_columns(
-    rows: pd.DataFrame, contract: Contract, aggregates: list[str]
-) -> None:
-    entity = contract.entity
+def _check_columns(rows: pd.DataFrame, contract: Contract) -> None:
+    entity, aggregates = contract.entity, contract.aggregates
     expected = [
         entity.raw_name(n) for n, c in entity.kept.items() if c.role != "target"
     ] + aggregates
@@ -191,19 +191,6 @@ def _check_columns(
             f"Rows to score lack the columns {missing} or carry unknown ones {unknown}; "
             f"send {expected}."
         )
-
-
-def _unreadable_aggregates(given: pd.DataFrame, numbers: pd.DataFrame) -> list[str]:
-    """Aggregates given as text that is not a finite number."""
-    text = given.astype("str").apply(lambda c: c.str.strip())
-    blank = given.isna() | text.isin(["", "nan", "NaN", "None"])
-    bad = (~blank & numbers.isna()) | ~np.isfinite(numbers.fillna(0.0))
-    rows, columns = np.nonzero(bad.to_numpy())
-    return [
-        f"row {given.index[int(r)]}: {given.columns[int(c)]}: not a finite number: "
-        f"{given.iat[int(r), int(c)]!r}"
-        for r, c in zip(rows, columns, strict=True)
-    ]
 
 
 def predict(

@@ -1,5 +1,1 @@
 """Hyper-parameter search with Optuna."""
-
-from .pipeline import create_pipeline
-
-__all__ = ["create_pipeline"]
