@@ -9,6 +9,7 @@ SPARK_STAMP := $(VENV)/.installed-spark
 HOST ?= 127.0.0.1
 VIZ_PORT ?= 4141
 NOTEBOOK_PORT ?= 8888
+PORT ?= 5001
 ARGS ?=
 
 # Offline-clean by default: no usage data leaves the machine (see README, "Telemetry").
@@ -17,11 +18,11 @@ export GX_ANALYTICS_ENABLED ?= false
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= 1
 
-.PHONY: install run run-spark dag tune test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
+.PHONY: install run run-spark dag tune serve test test-fast test-slow lint typecheck format viz viz-build mlflow notebook gates data contract models rollback prune bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
-	| sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(VIZ_PORT)/$(VIZ_PORT)/g' -e 's/\$$(NOTEBOOK_PORT)/$(NOTEBOOK_PORT)/g' \
+	| sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(VIZ_PORT)/$(VIZ_PORT)/g' -e 's/\$$(NOTEBOOK_PORT)/$(NOTEBOOK_PORT)/g' -e 's/\$$(PORT)/$(PORT)/g' \
 	| awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
@@ -47,6 +48,9 @@ dag: $(STAMP)  ## Airflow DAGs of the training and inference pipelines in airflo
 
 tune: $(STAMP)  ## Search hyper-parameters with Optuna on the last run's splits (then: make run ARGS="--params tuned=true")
 	$(BIN)/kedro run --pipelines tuning $(ARGS)
+
+serve: $(STAMP)  ## Serve the registry's champion on http://$(HOST):$(PORT)/invocations (MLflow's scoring protocol; PORT=...)
+	$(BIN)/python -m ml_template.serve --host $(HOST) --port $(PORT) $(ARGS)
 
 test: $(SPARK_STAMP)  ## Run the whole test suite (installs the spark extra: the Spark route is tested too)
 	$(BIN)/python -m pytest

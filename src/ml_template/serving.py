@@ -7,11 +7,13 @@ import logging
 import os
 from typing import Any
 
+import pandas as pd
 from kedro import runner
 
 from ml_template.errors import TooManyRowsError
 
-_KEDRO = logging.getLogger("kedro")
+# Kedro's loggers, and this module's: Kedro's runner logs under its class's module.
+_QUIETED = (logging.getLogger("kedro"), logging.getLogger(__name__))
 MAX_ROWS_VARIABLE = "SERVING_MAX_ROWS"
 DEFAULT_MAX_ROWS = 10_000
 
@@ -42,22 +44,30 @@ class SequentialRunner(runner.SequentialRunner):
         self, pipeline: Any, catalog: Any, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
         """Run the serving pipeline with Kedro's loggers at WARNING."""
-        previous = _KEDRO.level
-        _KEDRO.setLevel(logging.WARNING)
+        previous = [logger.level for logger in _QUIETED]
+        for logger in _QUIETED:
+            logger.setLevel(logging.WARNING)
         try:
             self._refuse_oversized(catalog)
             return super().run(pipeline, catalog, *args, **kwargs)
         finally:
-            _KEDRO.setLevel(previous)
+            for logger, level in zip(_QUIETED, previous, strict=True):
+                logger.setLevel(level)
 
     def _refuse_oversized(self, catalog: Any) -> None:
         if self.input_name is None or self.input_name not in catalog:
             return
         limit = int(os.environ.get(MAX_ROWS_VARIABLE, DEFAULT_MAX_ROWS))
-        rows = len(catalog.load(self.input_name))
+        rows = len(as_frame(catalog.load(self.input_name)))
         if rows > limit:
             raise TooManyRowsError(
                 f"{rows} rows in one request; the limit is {limit} "
                 f"({MAX_ROWS_VARIABLE}). Send smaller batches, or score files with "
                 "`kedro run --pipelines inference`."
             )
+
+
+def as_frame(rows: Any) -> pd.DataFrame:
+    """Rows to score as a DataFrame: MLflow's ``instances`` and ``inputs`` formats
+    arrive as a dict of columns or a list of records."""
+    return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)

@@ -1,5 +1,7 @@
-"""Section 5: the logged MLflow model scoring raw primary-table rows in-process (1,
-100 and 100,000 rows), and behind `mlflow models serve` on 127.0.0.1 (single rows)."""
+"""Section 5: the logged MLflow model: its load in a fresh process, scoring raw
+primary-table rows in-process (1, 100, 1,000 and 100,000 rows), and behind `make serve`
+(``{{ cookiecutter.python_package }}.serve``) on 127.0.0.1: single rows, and how soon a 50 MB body is
+refused."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -21,8 +24,10 @@ from mlflow.entities import LoggedModelStatus
 
 from benchmarks.common import QUIET_ENV, experiment_id, median
 
-BATCHES = {1: 50, 100: 20, 100_000: 5}  # rows -> repetitions
+BATCHES = {1: 50, 100: 20, 1_000: 20, 100_000: 5}  # rows -> repetitions
 REQUESTS = 200
+LOADS = 3
+OVERSIZED = 50_000_000  # bytes
 
 
 def measure(project: Path) -> dict[str, Any]:
@@ -50,8 +55,34 @@ def measure(project: Path) -> dict[str, Any]:
         }
     return {
         "model": model_path,
+        "load_s": _load_seconds(model_path),
         "in_process": in_process,
-        "served": _served(model_path, rows),
+        "served": _served(project, model_path, rows),
+    }
+
+
+def _load_seconds(model_path: str) -> dict[str, float]:
+    """Median seconds, in a fresh process each time, to import MLflow and then to
+    load the model (``mlflow.pyfunc.load_model``)."""
+    script = (
+        "import time, json; started = time.perf_counter(); import mlflow; "
+        "imported = time.perf_counter(); mlflow.pyfunc.load_model(__import__('sys')"
+        ".argv[1]); print(json.dumps([imported - started, time.perf_counter() - "
+        "imported]))"
+    )
+    runs = [
+        json.loads(
+            subprocess.run(  # noqa: S603
+                [sys.executable, "-c", script, model_path],
+                env={**os.environ, **QUIET_ENV}, capture_output=True, text=True,
+                check=True,
+            ).stdout.strip().splitlines()[-1]
+        )
+        for _ in range(LOADS)
+    ]  # fmt: skip
+    return {
+        "import_mlflow_s": median([r[0] for r in runs]),
+        "load_model_s": median([r[1] for r in runs]),
     }
 
 
@@ -62,20 +93,15 @@ def _rows(rows: pd.DataFrame, size: int) -> pd.DataFrame:
     return copies.assign(customer_id=[f"C{number:07d}" for number in range(size)])
 
 
-def _served(model_path: str, rows: pd.DataFrame) -> dict[str, Any]:
-    """Median and 95th percentile of single-row requests, each on a new connection."""
+def _served(project: Path, model_path: str, rows: pd.DataFrame) -> dict[str, Any]:
+    """Median and 95th percentile of single-row requests, each on a new connection,
+    to ``make serve``'s app; and the seconds until a 50 MB body is refused (413)."""
     port = _free_port()
-    bin_dir = str(Path(sys.executable).parent)
-    env = {
-        **os.environ,
-        **QUIET_ENV,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-    }
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_path,
-         "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        [sys.executable, "-m", "{{ cookiecutter.python_package }}.serve", "--model-uri", model_path,
+         "--port", str(port)],
+        cwd=project, env={**os.environ, **QUIET_ENV}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
         started = time.perf_counter()
@@ -88,6 +114,9 @@ def _served(model_path: str, rows: pd.DataFrame) -> dict[str, Any]:
             started = time.perf_counter()
             _post(port, body)
             seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        status = _post(port, b" " * OVERSIZED, expect=413)
+        refused = time.perf_counter() - started
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -96,6 +125,9 @@ def _served(model_path: str, rows: pd.DataFrame) -> dict[str, Any]:
         "startup_s": startup,
         "median_ms": median(seconds) * 1000,
         "p95_ms": float(np.percentile(seconds, 95)) * 1000,
+        "oversized_bytes": OVERSIZED,
+        "oversized_status": status,
+        "oversized_s": refused,
     }
 
 
@@ -121,16 +153,20 @@ def _body(frame: pd.DataFrame) -> bytes:
     return json.dumps({"dataframe_split": frame.to_dict(orient="split")}).encode()
 
 
-def _post(port: int, body: bytes) -> None:
+def _post(port: int, body: bytes, expect: int = 200) -> int:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/invocations",
         data=body,
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status}: {response.read()[:500]}")
-        response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read()
+    if status != expect:
+        raise RuntimeError(f"HTTP {status}: {answer[:500]!r}")
+    return status
 
 
 def _wait_until_up(port: int, process: subprocess.Popen) -> None:
@@ -141,9 +177,9 @@ def _wait_until_up(port: int, process: subprocess.Popen) -> None:
                 return
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError("mlflow models serve exited") from None
+                raise RuntimeError("{{ cookiecutter.python_package }}.serve exited") from None
             time.sleep(0.25)
-    raise RuntimeError("mlflow models serve did not answer within 120 s")
+    raise RuntimeError("{{ cookiecutter.python_package }}.serve did not answer within 120 s")
 
 
 def _free_port() -> int:

@@ -1,6 +1,7 @@
 """The MLflow model logged by a training run takes primary-table rows as they arrive
-and returns predictions, in-process and behind `mlflow models serve` on loopback; it
-refuses what training would quarantine, with a 400 naming the row, rule and value."""
+and returns predictions, in-process and behind `make serve` (``{{ cookiecutter.python_package }}.serve``) on
+loopback; it refuses what training would quarantine, with a 400 naming the row, rule
+and value, and bodies too large, malformed or nested too deeply, without a traceback."""
 
 from __future__ import annotations
 
@@ -120,10 +121,16 @@ def _strict_json(text: bytes) -> dict:
 
 def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
     body = json.dumps({"dataframe_split": frame.to_dict(orient="split")}).encode()
+    return _send(port, body)
+
+
+def _send(
+    port: int, body: bytes, content_type: str = "application/json"
+) -> tuple[int, dict]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/invocations",
         data=body,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": content_type},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -134,26 +141,26 @@ def _post(port: int, frame: pd.DataFrame) -> tuple[int, dict]:
 
 @pytest.fixture(scope="module", params=KINDS)
 def server(request: pytest.FixtureRequest):
-    """The registry's champion served as the README says: by its alias; the trees
-    by their registered version (they challenged an MLP champion)."""
+    """The registry's champion served as the README says (``make serve``, in the
+    project); the trees by their registered version (they challenged an MLP
+    champion)."""
     trees = request.param != "mlp"
     project, _, _ = request.getfixturevalue("tracked_trees" if trees else "tracked")
-    uri = "models:/{{ cookiecutter.python_package }}/2" if trees else "models:/{{ cookiecutter.python_package }}@champion"
     port = _free_port()
-    bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "SERVING_MAX_ROWS": "50",
         "MLFLOW_TRACKING_URI": f"sqlite:///{project / 'mlflow.db'}",
+        "SERVING_MAX_ROWS": "50",
+        "SERVING_MAX_BYTES": "1000000",
     }
+    log = (project / "serve.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "models", "serve",
-         "-m", uri,
-         "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "{{ cookiecutter.python_package }}.serve", "--port", str(port),
+         *(["--model-uri", "models:/{{ cookiecutter.python_package }}/2"] if trees else [])],
+        cwd=project,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
     try:
@@ -163,14 +170,16 @@ def server(request: pytest.FixtureRequest):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2):
                     break
             except OSError:
-                assert process.poll() is None, "mlflow models serve exited"
+                assert process.poll() is None, (project / "serve.log").read_text()
                 time.sleep(0.5)
         else:
-            pytest.fail("mlflow models serve did not answer within 120 s")
+            pytest.fail("{{ cookiecutter.python_package }}.serve did not answer within 120 s")
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        log.close()
 
 
 def test_served_model_answers_raw_rows(server: int, rows: pd.DataFrame) -> None:
@@ -233,6 +242,98 @@ def test_served_model_refuses_a_request_over_the_size_limit_with_a_413(
         "52 rows in one request; the limit is 50 (SERVING_MAX_ROWS)"
         in answer["message"]
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (lambda f: {"instances": f.to_dict(orient="records")}, "records"),
+        (lambda f: {"inputs": f.to_dict(orient="list")}, "columns"),
+        (lambda f: {"dataframe_records": f.to_dict(orient="records")}, "records"),
+    ],
+    ids=["instances", "inputs", "dataframe_records"],
+)
+def test_served_model_reads_every_mlflow_json_format(
+    server: int, rows: pd.DataFrame, body, expected: str
+) -> None:
+    _, split = _post(server, rows)
+
+    status, answer = _send(server, json.dumps(body(rows)).encode())
+
+    assert status == 200, answer
+    assert answer == split
+
+
+def test_served_model_reads_csv(server: int, rows: pd.DataFrame) -> None:
+    _, split = _post(server, rows)
+
+    status, answer = _send(server, rows.to_csv(index=False).encode(), "text/csv")
+
+    assert status == 200, answer
+    assert [p["customer_id"] for p in answer["predictions"]] == [
+        p["customer_id"] for p in split["predictions"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("avg_data_gb", "-5", "avg_data_gb: below 0: '-5'"),
+        ("n_tickets", "-3", "n_tickets: below 0: '-3'"),
+        ("avg_satisfaction", "9", "avg_satisfaction: above 5: '9'"),
+        ("avg_call_minutes", "1e39", "avg_call_minutes: too large for float32"),
+    ],
+)
+def test_served_model_checks_aggregates_as_training_does(
+    server: int, rows: pd.DataFrame, column: str, value: str, expected: str
+) -> None:
+    changed = rows.copy()
+    changed.loc[0, column] = value
+
+    status, answer = _post(server, changed)
+
+    assert status == 400
+    assert expected in answer["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"dataframe_split": {', "The body is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply"),
+        (b"[1, 2]", "must be an object"),
+        ('{"x": "\u00e9"}'.encode("latin-1"), "not UTF-8"),
+        (b'{"rows": []}', "dataframe_split"),
+    ],
+    ids=["truncated", "deep list", "deep object", "a list", "latin-1", "no format"],
+)
+def test_served_model_refuses_unreadable_bodies_with_a_400(
+    server: int, body: bytes, expected: str
+) -> None:
+    status, answer = _send(server, body)
+
+    assert status == 400
+    assert expected in answer["message"]
+    assert "Traceback" not in answer["message"]
+    assert "stack_trace" not in answer
+
+
+def test_served_model_refuses_a_body_over_the_byte_limit_with_a_413(
+    server: int,
+) -> None:
+    body = b'{"dataframe_split": {"data": [' + b'["x"],' * 1_000_000 + b"]}}"
+
+    status, answer = _send(server, body)
+
+    assert status == 413
+    assert "the limit is 1,000,000 (SERVING_MAX_BYTES)" in answer["message"]
+
+
+def test_served_model_keeps_mlflows_other_routes(server: int) -> None:
+    for route in ("ping", "health", "version"):
+        with urllib.request.urlopen(f"http://127.0.0.1:{server}/{route}") as answer:
+            assert answer.status == 200
 
 
 def test_logged_model_pins_what_it_imports(logged_model: str) -> None:

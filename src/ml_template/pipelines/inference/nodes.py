@@ -21,6 +21,7 @@ from ml_template.monitoring import (
     quarantine_shares,
     to_html,
 )
+from ml_template.serving import as_frame
 from ml_template.user_errors import UserError
 
 if TYPE_CHECKING:  # MLflow's client: batch inference only, not what serving imports
@@ -115,8 +116,11 @@ def enforce_drift_policy(report: dict[str, Any], params: MonitoringParams) -> No
     logger.warning(message)
 
 
-def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+def prepare_rows(rows: Any, contract: Contract) -> pd.DataFrame:
     """Type and check primary-table rows to score by the contract (text is fine).
+
+    ``rows`` is a DataFrame, a dict of columns or a list of records (MLflow's
+    ``instances`` and ``inputs`` formats).
 
     Entity columns arrive under their raw header or their project name, aggregates of
     event sources under their project name. Every rule that would quarantine a row in
@@ -130,6 +134,7 @@ def prepare_rows(rows: pd.DataFrame, contract: Contract) -> pd.DataFrame:
             the message names each row, the rule and the value, never the whole frame.
     """
     entity, scored = contract.entity, contract.scored
+    rows = as_frame(rows)
     given_ids = rows.pop(ROW_ID) if ROW_ID in rows.columns else None
     if renamed := _to_raw_names(rows, contract):
         rows = rows.rename(columns=renamed)
