@@ -4,6 +4,8 @@ and ``model_engineering.model``: the kind chosen by configuration, its settings 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +91,43 @@ def test_the_trees_file_refuses_untrusted_types(tmp_path: Path) -> None:
     untrusted = skops.io.get_untrusted_types(file=tmp_path / "model.skops")
     with pytest.raises(skops.io.exceptions.UntrustedTypesFoundException):
         skops.io.load(tmp_path / "model.skops", trusted=untrusted[:-1])
+
+
+def test_the_trees_load_in_a_fresh_process_without_importing_pytorch(
+    tmp_path: Path,
+) -> None:
+    train, validation, task = _inputs()
+    model = _model("hist_gradient_boosting", task)
+    model.fit(train, validation)
+    model.save(tmp_path)
+    np.save(tmp_path / "numeric.npy", validation.numeric)
+    np.save(tmp_path / "categorical.npy", validation.categorical)
+    script = (
+        "import sys, json, numpy as np\n"
+        "from pathlib import Path\n"
+        "from {{ cookiecutter.python_package }}.models.base import ModelInputs\n"
+        "from {{ cookiecutter.python_package }}.models.kinds.hist_gradient_boosting import "
+        "HistGradientBoosting\n"
+        "folder = Path(sys.argv[1])\n"
+        "model = HistGradientBoosting.load(folder)\n"
+        "inputs = ModelInputs(np.load(folder / 'numeric.npy'), "
+        "np.load(folder / 'categorical.npy'), (3,))\n"
+        "np.save(folder / 'raw.npy', model.predict_raw(inputs))\n"
+        "print(json.dumps('torch' in sys.modules))\n"
+        "import torch\n"  # PyTorch is importable again afterwards
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert done.stdout.strip().splitlines()[-1] == "false"
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "raw.npy"), model.predict_raw(validation)
+    )
 
 
 def test_an_unknown_kind_names_the_kinds_there_are() -> None:
