@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
+NOTEBOOK_STAMP := $(VENV)/.installed-notebook
 HOST ?= 127.0.0.1
 VIZ_PORT ?= 4141
 NOTEBOOK_PORT ?= 8888
@@ -34,6 +35,10 @@ $(STAMP): pyproject.toml
 $(SPARK_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
 	@touch $(SPARK_STAMP)
+
+$(NOTEBOOK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,notebook]"
+	@touch $(NOTEBOOK_STAMP)
 
 install: $(STAMP)  ## Create .venv and install the project with its dev extras
 
@@ -84,7 +89,7 @@ mlflow: $(STAMP)  ## MLflow UI over the tracking store, at mlflow.yml's ui host 
 	if [ "$$4" = True ]; then echo "Runs are tracked on $$1: open its UI there."; \
 	else echo "MLflow UI: http://$$2:$$3"; $(BIN)/mlflow ui --backend-store-uri "$$1" --host "$$2" --port "$$3" --workers 1; fi
 
-notebook: $(STAMP)  ## JupyterLab on http://$(HOST):$(NOTEBOOK_PORT), notebooks with the project loaded (kedro.ipython)
+notebook: $(NOTEBOOK_STAMP)  ## JupyterLab on http://$(HOST):$(NOTEBOOK_PORT), notebooks with the project loaded (kedro.ipython)
 	KEDRO_LOGGING_CONFIG=$(CURDIR)/conf/logging.yml $(BIN)/kedro jupyter lab --ip $(HOST) --port $(NOTEBOOK_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 
 gates: $(STAMP)  ## Run the gates, every rule counted, into the gate report (data/08_reporting/validation/)
