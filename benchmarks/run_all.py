@@ -24,9 +24,19 @@ from typing import Any
 
 import torch
 
-from benchmarks import gates, inference, model_kinds, runs, scaling, spark, training
+from benchmarks import (
+    gates,
+    inference,
+    model_kinds,
+    runs,
+    scaling,
+    side_by_side,
+    spark,
+    training,
+)
 from benchmarks.common import ROOT, table
 
+BUNDLED = 15_000  # customers in data/01_raw
 FULL: dict[str, Any] = {
     "scaling": {10_000: 5, 15_000: 5, 100_000: 5, 1_000_000: 3},  # 15,000: bundled size
     "gates": {100_000: 5, 1_000_000: 5},
@@ -34,6 +44,7 @@ FULL: dict[str, Any] = {
     "runs": 10,
     "spark": {"base": 1_000_000, "sizes": [1_000_000, 10_000_000]},
     "kinds": ("mlp", "hist_gradient_boosting"),
+    "side_by_side": 5,
 }
 QUICK: dict[str, Any] = {
     "scaling": {2_000: 2, 6_000: 2},
@@ -42,6 +53,7 @@ QUICK: dict[str, Any] = {
     "runs": 3,
     "spark": {"base": 6_000, "sizes": [6_000, 12_000]},
     "kinds": ("hist_gradient_boosting",),
+    "side_by_side": 2,
 }
 
 
@@ -100,6 +112,13 @@ def main() -> None:
     print("8. Model kinds side by side: the bundled data and public tables")
     results["model_kinds"] = model_kinds.measure(
         arguments.workdir / "kinds", plan["kinds"]
+    )
+
+    print("9. The command line, side by side with the spaceflights-pandas starter")
+    results["side_by_side"] = side_by_side.measure(
+        projects[min(projects, key=lambda size: abs(size - BUNDLED))],
+        arguments.workdir,
+        plan["side_by_side"],
     )
 
     results["seconds"] = time.time() - started
@@ -207,6 +226,10 @@ def render(results: dict[str, Any], largest: int) -> str:
         )
     if "model_kinds" in results:
         sections.append(model_kinds.report(results["model_kinds"]))
+    if "side_by_side" in results:
+        sections += [
+            table(*part) for part in side_by_side.report(results["side_by_side"])
+        ]
     return "\n\n".join(sections)
 
 
