@@ -58,13 +58,13 @@ serve: $(STAMP)  ## Serve the registry's champion on http://$(HOST):$(PORT)/invo
 	$(BIN)/python -m ml_template.serve --host $(HOST) --port $(PORT) $(ARGS)
 
 test: $(SPARK_STAMP)  ## Run the whole test suite (installs the spark extra: the Spark route is tested too)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-fast: $(STAMP)  ## Run the test suite without the slow tests
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 test-slow: $(SPARK_STAMP)  ## Run only the slow tests (real runs, Spark, the starter, the browser checks)
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -n auto --dist loadfile -m slow
 
 lint: $(STAMP)  ## ruff check + format check
 	$(BIN)/ruff check .

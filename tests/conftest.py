@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ from ml_template.models import FittedModel
 from ml_template.pipelines.model_engineering.nodes import fit_preprocessing, train_model
 from ml_template.runs.tracking import experiment_params
 from ml_template.validation import ValidationSession, gates
+
+# `make test` runs one pytest-xdist worker per core. A worker's __main__ (execnet's)
+# has neither __spec__ nor __file__, which PySpark's Spark Connect module takes for a
+# doctest run: it exits the process when first imported (Great Expectations imports it).
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CONF = PROJECT_ROOT / "tests" / "fixture" / "conf"

@@ -322,7 +322,9 @@ def test_served_model_refuses_unreadable_bodies_with_a_400(
 def test_served_model_refuses_a_body_over_the_byte_limit_with_a_413(
     server: int,
 ) -> None:
-    body = b'{"dataframe_split": {"data": [' + b'["x"],' * 1_000_000 + b"]}}"
+    # 2.4 MB: the server reads and drops up to four times its limit, so that a client
+    # that sends its whole body before reading the answer gets the 413.
+    body = b'{"dataframe_split": {"data": [' + b'["x"],' * 400_000 + b"]}}"
 
     status, answer = _send(server, body)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -21,11 +21,9 @@ from ml_template.monitoring import (
     quarantine_shares,
     to_html,
 )
+from ml_template.runs.registry import RegisteredModel
 from ml_template.serving import as_frame
 from ml_template.user_errors import UserError
-
-if TYPE_CHECKING:  # MLflow's client: batch inference only, not what serving imports
-    from ml_template.runs.registry import RegisteredModel
 
 _SHOWN = 10
 # Up to this many rows, checking each value beats Narwhals' cost per expression.

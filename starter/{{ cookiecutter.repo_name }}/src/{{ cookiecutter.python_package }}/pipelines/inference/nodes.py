@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -21,11 +21,9 @@ from {{ cookiecutter.python_package }}.monitoring import (
     quarantine_shares,
     to_html,
 )
+from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
 from {{ cookiecutter.python_package }}.serving import as_frame
 from {{ cookiecutter.python_package }}.user_errors import UserError
-
-if TYPE_CHECKING:  # MLflow's client: batch inference only, not what serving imports
-    from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
 
 _SHOWN = 10
 # Up to this many rows, checking each value beats Narwhals' cost per expression.
