@@ -144,14 +144,19 @@ def score(
     frame: pd.DataFrame, fitted: FittedModel, ids: list[str], calibrated: bool = True
 ) -> pd.DataFrame:
     """The ``ids`` and each class probability of every row of ``frame``."""
-    probabilities = fitted.predict_proba(frame, calibrated)
-    return pd.concat(
-        [
-            frame[ids].reset_index(drop=True),
-            pd.DataFrame(probabilities, columns=probability_columns(fitted.classes)),
-        ],
-        axis=1,
+    return scored_frame(
+        frame, ids, fitted.classes, fitted.predict_proba(frame, calibrated)
     )
+
+
+def scored_frame(
+    frame: pd.DataFrame, ids: list[str], classes: Any, probabilities: np.ndarray
+) -> pd.DataFrame:
+    """``frame``'s ``ids`` beside one ``probability_<class>`` column per class, built
+    in one step (a served row pays for every pandas operation)."""
+    columns = {name: frame[name].to_numpy() for name in ids}
+    columns |= dict(zip(probability_columns(classes), probabilities.T, strict=True))
+    return pd.DataFrame(columns)
 
 
 @frames.pandas_splits

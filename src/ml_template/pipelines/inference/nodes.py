@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ml_template.conformal import prediction_sets, set_labels
@@ -13,7 +14,7 @@ from ml_template.contract.model import ROW_ID
 from ml_template.contract.rows import check_rows
 from ml_template.errors import MalformedRowsError
 from ml_template.models import FittedModel
-from ml_template.models.fitted import predicted_labels, probability_columns, score
+from ml_template.models.fitted import predicted_labels, scored_frame
 from ml_template.monitoring import (
     MonitoringParams,
     compare,
@@ -208,13 +209,12 @@ def predict(
     before conformal sets existed returns no set.
     """
     table, conformal = contract.table, fitted_model.conformal
-    predictions = score(features, fitted_model, table.ids)
-    probabilities = predictions[probability_columns(table.classes)].to_numpy()
+    probabilities = fitted_model.predict_proba(features)
+    predictions = scored_frame(features, table.ids, table.classes, probabilities)
     labels = predicted_labels(
         probabilities, fitted_model.decision_threshold["threshold"]
     )
-    classes = pd.Series(table.classes)
-    predictions[f"predicted_{table.target}"] = classes[labels].to_numpy()
+    predictions[f"predicted_{table.target}"] = np.asarray(table.classes)[labels]
     if "min_probability" in conformal:
         members = prediction_sets(probabilities, conformal)
         predictions["prediction_set"] = set_labels(members, table.classes)

@@ -311,7 +311,7 @@ class Contract(_Strict):
         """The primary-table columns the event sources' joins add."""
         return [c for source in self.events.values() for c in source.join.outputs]  # type: ignore[union-attr]
 
-    @property
+    @functools.cached_property
     def table(self) -> DatasetSchema:
         """The primary table: ids, target and features with their kinds."""
         entity = self.entity
