@@ -81,13 +81,17 @@ def test_logged_model_runs_the_quiet_runner(
 
     with caplog.at_level(logging.INFO):
         model.predict(rows)
+        with pytest.raises(ValueError, match="not a number"):
+            model.predict(rows.assign(age="forty"))  # the caller's error, not the log's
 
     # kedro-mlflow reuses the model's runner only under the default class name.
     assert (type(runner).__module__, type(runner).__name__) == (
         "{{ cookiecutter.python_package }}.serving",
         "SequentialRunner",
     )
-    assert not [r for r in caplog.records if r.name.startswith("kedro")]
+    # Kedro's runner logs under its class's module: this package's for this runner.
+    runners = ("kedro", "{{ cookiecutter.python_package }}.serving")
+    assert not [r for r in caplog.records if r.name.startswith(runners)]
     assert logging.getLogger("kedro").level == kedro_level
 
 

@@ -19,13 +19,16 @@ DEFAULT_MAX_ROWS = 10_000
 
 
 class SequentialRunner(runner.SequentialRunner):
-    """Kedro's ``SequentialRunner``, keeping its INFO records out of each prediction.
+    """Kedro's ``SequentialRunner``, keeping its records out of each prediction.
 
     A batch run wants every dataset load, save and node logged; a served model would
     write some twenty such records per request, about 15 ms of a 35 ms single-row
-    prediction here. Warnings and errors still get through. Concurrent requests in one
-    process share the logger, so one may restore INFO while another runs: that only
-    changes what is logged, never a prediction.
+    prediction here. A failed prediction's exception reaches the caller (``make
+    serve`` answers rows that break the contract with a 400 and logs the traceback of
+    anything else), so Kedro's own failure records (a node "failed with error", "No
+    nodes ran. Repeat the previous command") are left out too. Concurrent requests in
+    one process share the loggers, so one may restore their level while another runs:
+    that only changes what is logged, never a prediction.
 
     A request with more rows than ``SERVING_MAX_ROWS`` (environment, default 10,000)
     is refused with HTTP 413 before any node runs: batch scoring belongs to
@@ -43,10 +46,10 @@ class SequentialRunner(runner.SequentialRunner):
     def run(
         self, pipeline: Any, catalog: Any, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        """Run the serving pipeline with Kedro's loggers at WARNING."""
+        """Run the serving pipeline with Kedro's loggers silent."""
         previous = [logger.level for logger in _QUIETED]
         for logger in _QUIETED:
-            logger.setLevel(logging.WARNING)
+            logger.setLevel(logging.CRITICAL)
         try:
             self._refuse_oversized(catalog)
             return super().run(pipeline, catalog, *args, **kwargs)
