@@ -152,3 +152,60 @@ def _outcome_with_limit(check: Any, raw: pd.DataFrame, contract: Contract) -> An
     except ContractError as error:
         return str(error)
     return None
+
+
+@pytest.mark.parametrize(("thousands", "decimal"), [(",", "."), (".", ","), (" ", ",")])
+def test_numbers_with_separators_and_dates_with_a_format(
+    thousands: str, decimal: str
+) -> None:
+    contract = Contract.model_validate(
+        {
+            "as_of_date": "2026-06-30",
+            "sources": {
+                "rows": {
+                    "key": ["id"],
+                    "max_quarantined": 1.0,
+                    "columns": {
+                        "id": {"type": "text", "role": "id", "pattern": r"r\d+"},
+                        "label": {
+                            "type": "category",
+                            "role": "target",
+                            "values": ["no", "yes"],
+                        },
+                        "amount": {
+                            "type": "number",
+                            "thousands": thousands,
+                            "decimal": decimal,
+                            "min": 0,
+                        },
+                        "day": {
+                            "type": "date",
+                            "format": "%d/%m/%Y",
+                            "max": "as_of",
+                        },
+                    },
+                    "rules": [
+                        {
+                            "name": "paid",
+                            "column": "amount",
+                            "op": ">",
+                            "other": "amount",
+                        }
+                    ],
+                }
+            },
+        }
+    )
+    amounts = [f"4{thousands}200{decimal}5", "12", "-3", "1e3", "x", "", "7"]
+    days = ["31/12/2025", "2025-12-31", "01/07/2026", "29/02/2024", "", "x", "1/1/2026"]
+    raw = pd.DataFrame(
+        {
+            "id": [f"r{i}" for i in range(len(amounts))],
+            "label": ["no", "yes"] * 3 + ["no"],
+            "amount": amounts,
+            "day": days,
+        },
+        dtype="str",
+    )
+
+    assert_same_verdicts(raw, contract, "rows")
