@@ -286,12 +286,14 @@ def _load(model_uri: str | None) -> tuple[Any, str]:
 
 def _check_requirements(model_uri: str) -> None:
     """Warn about installed packages that differ from the model's requirements."""
-    import mlflow  # noqa: PLC0415
+    from mlflow.artifacts import download_artifacts  # noqa: PLC0415
     from mlflow.utils.requirements_utils import (  # noqa: PLC0415
         warn_dependency_requirement_mismatches,
     )
 
-    requirements = Path(mlflow.pyfunc.get_model_dependencies(model_uri))
+    # The requirements file alone (MLflow's get_model_dependencies copies the whole
+    # model again, and says so in the log).
+    requirements = Path(download_artifacts(f"{model_uri}/requirements.txt"))
     warn_dependency_requirement_mismatches(requirements.read_text().splitlines())
 
 

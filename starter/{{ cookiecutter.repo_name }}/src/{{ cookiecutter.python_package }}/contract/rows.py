@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +47,11 @@ class _Flag:
     fail: str | None
     broken: list[bool]
     shown: list[str | None] | None
+
+    @property
+    def count(self) -> int:
+        """The rows this check flags."""
+        return sum(self.broken)
 
     def reason(self, row: int) -> str | None:
         """``label: 'value'`` for ``row`` (None where the value shown is missing)."""
@@ -124,13 +128,12 @@ def check_rows(
         _apply_rule(rule, parsed, findings, source_name)
         findings.settle()
     _duplicates(list(columns), source, parsed, findings)
-    counts = {id(flag): sum(flag.broken) for flag in findings.flags}
     raise_failures(
         source_name,
         [
-            (flag.fail, counts[id(flag)], _samples(flag, flag.reason))
+            (flag.fail, flag.count, _samples(flag))
             for flag in findings.flags
-            if flag.fail is not None and counts[id(flag)]
+            if flag.fail is not None and flag.count
         ],
     )
     reasons = [_reasons(findings.flags, row) for row in range(n)]
@@ -141,7 +144,7 @@ def check_rows(
         Tally(
             n,
             len(set_aside),
-            [(f.label, counts[id(f)]) for f in findings.flags if f.fail is None],
+            [(f.label, f.count) for f in findings.flags if f.fail is None],
         ),
         lambda: [str(reasons[row]) for row in set_aside[:3]],
         source.max_quarantined if max_quarantined is None else max_quarantined,
@@ -358,9 +361,9 @@ def _reasons(flags: list[_Flag], row: int) -> str | None:
     return "; ".join(found) if found else None
 
 
-def _samples(flag: _Flag, reason: Callable[[int], str | None]) -> list[str]:
+def _samples(flag: _Flag) -> list[str]:
     rows = [row for row, broken in enumerate(flag.broken) if broken][:SAMPLES]
-    return [str(reason(row)) for row in rows]
+    return [str(flag.reason(row)) for row in rows]
 
 
 def _kept(
