@@ -9,11 +9,10 @@ works per input column of the feature table, whatever the preprocessing makes of
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ml_template.contract import Contract, frames
+from ml_template.figures import Figure, new_figure
 from ml_template.models import FittedModel
-from ml_template.models.estimator import FittedClassifier
 from ml_template.pipelines.evaluation.params import EvaluationParams
 from ml_template.preprocessing import encode_target
 
@@ -34,6 +33,8 @@ def permutation_importances(
         the column is shuffled), ``std`` over the repeats, and ``metric``.
     """
     from sklearn.inspection import permutation_importance  # noqa: PLC0415
+
+    from ml_template.models.estimator import FittedClassifier  # noqa: PLC0415
 
     table = contract.table
     columns = [*table.numeric_features, *table.categorical]
@@ -63,7 +64,7 @@ def permutation_importances(
 def plot_importances(feature_importance: pd.DataFrame) -> Figure:
     """The importances as horizontal bars, largest on top, with their spread."""
     ordered = feature_importance.iloc[::-1]
-    figure = Figure(figsize=(6, 0.35 * len(ordered) + 1.2))
+    figure = new_figure(figsize=(6, 0.35 * len(ordered) + 1.2))
     axes = figure.subplots()
     axes.barh(ordered["column"], ordered["importance"], xerr=ordered["std"])
     axes.axvline(0.0, color="grey", linewidth=0.8)

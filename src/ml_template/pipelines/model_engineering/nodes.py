@@ -22,7 +22,6 @@ from ml_template.models import (
     StepReport,
     Task,
 )
-from ml_template.models.estimator import FittedClassifier
 from ml_template.models.fitted import probability_columns
 from ml_template.monitoring import MonitoringParams, drift_reference, quarantine_shares
 from ml_template.pipelines.evaluation.params import EvaluationParams
@@ -186,6 +185,8 @@ def fit_calibration(
     from sklearn.frozen import FrozenEstimator  # noqa: PLC0415
     from sklearn.metrics import log_loss  # noqa: PLC0415
 
+    from ml_template.models.estimator import FittedClassifier  # noqa: PLC0415
+
     target = encode_target(validation_set, contract.table)
     classifier = FittedClassifier(trained_model, calibrated=False)
     with warnings.catch_warnings():
@@ -229,6 +230,8 @@ def fit_conformal(
         class enters a row's set when its calibrated probability reaches
         ``min_probability``.
     """
+    from ml_template.models.estimator import FittedClassifier  # noqa: PLC0415
+
     target = encode_target(validation_set, contract.table)
     return fit_sets(
         FittedClassifier(calibrated_model), validation_set, target, params.conformal

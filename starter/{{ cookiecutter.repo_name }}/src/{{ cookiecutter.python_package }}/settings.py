@@ -3,9 +3,11 @@
 Kedro reads this module; nothing in the package imports it.
 """
 
+from {{ cookiecutter.python_package }}.process import exit_without_collecting
 from {{ cookiecutter.python_package }}.quiet import silence_known_noise
 
 silence_known_noise()  # before the imports below, which raise some of it
+exit_without_collecting()
 
 from kedro.config import OmegaConfigLoader  # noqa: E402
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure
+
+from {{ cookiecutter.python_package }}.figures import Figure, new_figure
 
 
 def plot_tuning(tuning_trials: list[dict[str, Any]]) -> Figure:
     """Each trial's best validation loss, the best so far, and the default (trial 0)."""
-    figure = Figure(figsize=(6, 4))
+    figure = new_figure(figsize=(6, 4))
     axes = figure.subplots()
     complete = [t for t in tuning_trials if t["state"] == "COMPLETE"]
     numbers = [t["number"] for t in complete]
