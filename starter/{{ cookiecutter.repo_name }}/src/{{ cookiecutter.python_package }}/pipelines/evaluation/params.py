@@ -15,7 +15,7 @@ class ImportanceParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    n_repeats: int = Field(default=5, ge=1, description="Shuffles per column.")
+    n_repeats: int = Field(default=3, ge=1, description="Shuffles per column.")
     max_rows: int = Field(
         default=20_000, ge=100, description="Test rows used (a seeded sample above)."
     )
