@@ -26,7 +26,10 @@ from ml_template.pipelines.evaluation.nodes import (
     oracle_probabilities,
     uncalibrated,
 )
-from ml_template.pipelines.evaluation.params import EvaluationParams
+from ml_template.pipelines.evaluation.params import (
+    BaselineSampleParams,
+    EvaluationParams,
+)
 from ml_template.pipelines.evaluation.plots import (
     plot_evaluation,
     plot_interactive_curves,
@@ -253,6 +256,28 @@ def test_baselines_predict_every_test_row_with_probabilities(trained) -> None:
         np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     prior = (train["label"] == "yes").mean()
     assert predictions["majority.probability_yes"].eq(prior).all()
+
+
+def test_baselines_learn_from_a_seeded_sample_of_a_large_training_split(
+    trained,
+) -> None:
+    train, _, test, model, _ = trained
+    bounded = EVALUATION_PARAMS.model_copy(
+        update={"baseline_sample": BaselineSampleParams(max_rows=300, seed=7)}
+    )
+    sample = train.sample(n=300, random_state=7)
+
+    predictions = predict_baselines(train, test, model, TOY, bounded)
+
+    pd.testing.assert_frame_equal(
+        predictions, predict_baselines(sample, test, model, TOY, EVALUATION_PARAMS)
+    )
+    assert predictions["majority.probability_yes"].iloc[0] == pytest.approx(
+        (sample["label"] == "yes").mean()
+    )
+    assert not predictions.equals(
+        predict_baselines(train, test, model, TOY, EVALUATION_PARAMS)
+    )
 
 
 def test_oracle_is_scored_only_when_the_truth_covers_the_rows() -> None:

@@ -41,13 +41,16 @@ def predict_baselines(
         fitted_model: The model's bundle: its preprocessing is the baselines' too.
         contract: The data contract.
         params: ``evaluation``: ``logistic_baseline`` and ``boosted_trees_baseline``
-            are scikit-learn arguments.
+            are scikit-learn arguments; ``baseline_sample`` bounds the training rows.
 
     Returns:
         The test rows' ids and true label, and ``<baseline>.probability_<class>`` columns.
     """
     table = contract.table
     preprocessor = fitted_model.preprocessing
+    sample = params.baseline_sample
+    if len(train_set) > sample.max_rows:
+        train_set = train_set.sample(n=sample.max_rows, random_state=sample.seed)
     target = encode_target(train_set, table)
     train, test = transform(train_set, preprocessor), transform(test_set, preprocessor)
     prior = np.bincount(target, minlength=len(table.classes)) / len(target)

@@ -22,6 +22,17 @@ class ImportanceParams(BaseModel):
     seed: int = 42
 
 
+class BaselineSampleParams(BaseModel):
+    """``evaluation.baseline_sample``: the training rows the fitted baselines learn from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_rows: int = Field(
+        default=100_000, ge=100, description="A seeded sample of train_set above this."
+    )
+    seed: int = 42
+
+
 class PromotionParams(BaseModel):
     """``evaluation.promotion``: the challenger gate's rule."""
 
@@ -52,6 +63,7 @@ class EvaluationParams(BaseModel):
     boosted_trees_baseline: dict[str, Any] = Field(
         default_factory=dict, description="HistGradientBoostingClassifier arguments."
     )
+    baseline_sample: BaselineSampleParams = Field(default_factory=BaselineSampleParams)
     calibration_bins: int = Field(default=10, ge=2)
     conformal: ConformalParams = Field(default_factory=ConformalParams)
     importance: ImportanceParams = Field(default_factory=ImportanceParams)
