@@ -71,6 +71,9 @@ def test_a_failed_gate_ends_the_run_with_its_message(project_copy: Path) -> None
     assert short.returncode == 1
     assert "Error: Validation failed for dataset 'customers_raw'" in short.stderr
     assert "expect_table_row_count_to_be_between" in short.stderr
+    assert "(conf/base/contract.yml)" in short.stderr  # the file the run read
+    assert "(conf/test/expectations/customers_raw.yml)" in short.stderr
+    assert "<env>" not in short.stderr
     assert "Traceback" not in short.stdout + short.stderr
     assert len((short.stdout + short.stderr).splitlines()) < 30
     assert full.returncode == 1

@@ -22,7 +22,8 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 from kedro.validation import DataValidationError
 
-from ml_template.contract.loading import ENV_VARIABLE
+from ml_template.contract.cleaning import CONTRACT_FILE
+from ml_template.contract.loading import ENV_VARIABLE, contract_file
 from ml_template.runs.tracking import experiment_params
 from ml_template.user_errors import UserError
 
@@ -52,6 +53,14 @@ def short_message(error: BaseException) -> str | None:
     return f"{message}\n(the traceback: {SHOW_TRACEBACK}=1)"
 
 
+def in_this_project(message: str, env: str | None) -> str:
+    """``message`` with the configuration paths it names in general (``conf/<env>/``)
+    made this run's: the contract's file, and the environment's folder (``base``'s
+    when the run names none)."""
+    message = message.replace(CONTRACT_FILE, contract_file(env))
+    return message.replace("conf/<env>/", f"conf/{env or 'base'}/")
+
+
 def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -65,7 +74,8 @@ def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
             message = short_message(error)
             if message is None:
                 raise
-            raise click.ClickException(message) from None
+            env = kwargs.get("env")
+            raise click.ClickException(in_this_project(message, env)) from None
 
     return run
 

@@ -10,6 +10,7 @@ from omegaconf import OmegaConf
 
 from ml_template.contract import Contract, ContractError, normalise
 from ml_template.contract.loading import parse_contract
+from ml_template.contract.model import ascii_pattern
 from tests.conftest import PROJECT_ROOT, TOY_CONTRACT
 
 
@@ -123,3 +124,35 @@ def test_no_source_file_names_a_column_of_the_example(contract: Contract) -> Non
     }
 
     assert not offenders
+
+
+@pytest.mark.parametrize(
+    ("pattern", "spelled"),
+    [
+        (r"^C\d{7}$", r"^C[0-9]{7}$"),
+        (r"[\d-]+", r"[0-9-]+"),
+        (r"[^\s]+\W", r"[^ \t\n\r\f\v]+[^A-Za-z0-9_]"),
+        (r"\w+\\d", r"[A-Za-z0-9_]+\\d"),  # an escaped backslash stays one
+        (r"[]\d]", r"[]0-9]"),  # a ] first in brackets is a character
+    ],
+)
+def test_pattern_classes_mean_ascii_on_every_route(pattern: str, spelled: str) -> None:
+    assert ascii_pattern(pattern) == spelled
+
+
+@pytest.mark.parametrize(
+    ("pattern", "says"),
+    [
+        (r"[\D]", "has no ASCII spelling; write the characters it allows as a range"),
+        (r"C(\d{7}", "is not a regular expression: missing ), unterminated subpattern"),
+    ],
+)
+def test_a_pattern_that_cannot_be_checked_is_refused_with_the_fix(
+    pattern: str, says: str
+) -> None:
+    raw = _toy(code={"type": "text", "role": "ignore", "pattern": pattern})
+
+    with pytest.raises(ContractError, match="code") as refused:
+        parse_contract(raw)
+
+    assert says in str(refused.value)

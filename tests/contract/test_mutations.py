@@ -90,6 +90,22 @@ def _duplicated_rows(f: pd.DataFrame, s: str, c: Contract) -> pd.DataFrame:
     return pd.concat([f, f.iloc[: len(f) // 50]], ignore_index=True)
 
 
+def _foreign_digits(f: pd.DataFrame, s: str, c: Contract) -> pd.DataFrame:
+    """1% of the values of the source's patterned column written with Arabic-Indic
+    digits (Python's ``\\d`` takes them); the frame as it is without such a column."""
+    spec = c.sources[s]
+    patterned = [n for n, column in spec.columns.items() if column.pattern]
+    if not patterned:
+        return f
+    column, rows = spec.raw_name(patterned[0]), _rows(f, 0.01)
+    f = f.astype({column: "str"})
+    digits = str.maketrans(
+        "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    )
+    f.loc[rows, column] = f.loc[rows, column].str.translate(digits)
+    return f
+
+
 def _text_mutation(edit: Callable[[bytes], bytes]) -> Mutation:
     def mutate(f: pd.DataFrame, s: str, c: Contract) -> bytes | None:
         return edit(f.to_csv(index=False).encode())
@@ -128,7 +144,16 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
     "duplicated rows": (_duplicated_rows, "any"),
     "wrong Parquet types": (_wrong_parquet_types, "parquet"),
     "corrupt Parquet": (_parquet_mutation(lambda b: b[: len(b) // 2]), "parquet"),
+    "ids in another script's digits": (_foreign_digits, "customers"),
 }
+
+
+def _applies(applies: str, source: str) -> bool:
+    """Whether a mutation applies to ``source``: any, a file format (usage is the
+    Parquet source), or the one source named."""
+    if applies in ("csv", "parquet"):
+        return (applies == "csv") == (source != "usage")
+    return applies in ("any", source)
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +200,7 @@ CASES = [
     (source, mutation)
     for source in ("customers", "usage", "tickets")
     for mutation, (_, applies) in MUTATIONS.items()
-    if applies == "any"
-    or (applies == "csv") == (source != "usage")  # usage is the Parquet source
+    if _applies(applies, source)
 ]
 
 

@@ -278,7 +278,7 @@ def _check_column(
         missed = [v is None for v in value]
         findings.add(_and(given, missed), f"{name}: {what}", fail, text)
     elif column.pattern:
-        pattern = re.compile(f"^(?:{column.pattern})$")
+        pattern = re.compile(str(column.matcher))
         unmatched = [t is not None and not pattern.search(t) for t in text]
         findings.add(
             unmatched, f"{name}: does not match '{column.pattern}'", fail, text

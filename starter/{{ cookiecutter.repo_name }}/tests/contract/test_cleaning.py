@@ -10,6 +10,7 @@ import pytest
 
 from {{ cookiecutter.python_package }}.contract import QUARANTINE_REASON, Contract, ContractError, clean
 from {{ cookiecutter.python_package }}.contract.frames import row_ids
+from {{ cookiecutter.python_package }}.contract.rows import check_rows
 
 AS_OF = "2026-06-30"
 
@@ -148,6 +149,22 @@ def test_patterns_required_values_and_every_reason_of_a_row() -> None:
     assert quarantine["age"].tolist() == ["500", ""]  # as received
 
 
+def test_a_pattern_takes_ascii_digits_only_in_batches_and_served_rows() -> None:
+    contract = _contract({"code": {"type": "text", "role": "id", "pattern": r"C\d{3}"}})
+    raw = _raw(code=["C123", "C\u0661\u0662\u0663", "C\uff11\uff12\uff13"])
+
+    kept, quarantine = clean(raw, contract, "rows")
+
+    assert kept["code"].tolist() == ["C123"]
+    assert _reasons(quarantine) == {
+        "r1": "code: does not match 'C\\d{3}': 'C\u0661\u0662\u0663'",
+        "r2": "code: does not match 'C\\d{3}': 'C\uff11\uff12\uff13'",
+    }
+    served, served_quarantine = check_rows(raw, contract, "rows")
+    pd.testing.assert_frame_equal(served, kept)
+    pd.testing.assert_frame_equal(served_quarantine, quarantine)
+
+
 def test_row_rules_compare_columns_and_skip_missing_sides() -> None:
     rule = {
         "name": "total covers a month",
@@ -242,6 +259,53 @@ def test_more_quarantined_rows_than_tolerated_fail_with_the_causes() -> None:
     assert "sources.rows.max_quarantined (5.0%)" in message
     assert "'duplicate key id' (2 rows)" in message
     assert "change sources.rows.key" in message
+
+
+@pytest.mark.parametrize(
+    ("values", "fix"),
+    [
+        (
+            ["1,250", "12,000.5", "7", "2,000,000"],
+            "numbers with a thousands separator: set sources.rows.columns.x."
+            "thousands: ','.",
+        ),
+        (
+            ["1.250.000", "12.000,5", "7", "2.000.000"],
+            "set sources.rows.columns.x.thousands: '.', sources.rows.columns.x."
+            "decimal: ','.",
+        ),
+        (
+            ["one", "two", "7", "n/a"],
+            "If these are numbers written another way, set sources.rows.columns.x."
+            "thousands or sources.rows.columns.x.decimal.",
+        ),
+    ],
+)
+def test_a_dominant_reason_names_the_contract_field_that_fixes_it(
+    values: list[str], fix: str
+) -> None:
+    contract = _contract({"x": {"type": "number"}}, max_quarantined=0.05)
+
+    with pytest.raises(ContractError) as error:
+        clean(_raw(x=values), contract, "rows")
+    with pytest.raises(ContractError) as served:
+        check_rows(_raw(x=values), contract, "rows")
+
+    message = str(error.value)
+    assert "'x: not a number' (3 rows)" in message
+    assert fix in message
+    assert "The run stopped before committing" in message
+    assert "Nothing was written" not in message
+    assert str(served.value) == message
+
+
+def test_dates_in_another_format_name_the_format_field() -> None:
+    contract = _contract({"d": {"type": "date"}}, max_quarantined=0.05)
+
+    with pytest.raises(ContractError) as error:
+        clean(_raw(d=["31/12/2024", "01/02/2025"]), contract, "rows")
+
+    assert "set sources.rows.columns.d.format (e.g. '%d/%m/%Y')" in str(error.value)
 
 
 def test_an_empty_source_fails() -> None:

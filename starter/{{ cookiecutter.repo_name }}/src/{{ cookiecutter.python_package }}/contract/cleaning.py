@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import operator
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 QUARANTINE_REASON = "quarantine_reason"
 CONTRACT_FILE = "conf/<env>/contract.yml"
+# What a run that stops leaves behind: it saved versions, but never commits them.
+NOT_COMMITTED = (
+    "The run stopped before committing: what it saved is never read by later runs "
+    "(`make prune` removes it)."
+)
 FLOAT32_MAX = float(np.finfo("float32").max)
 OPERATORS: dict[str, Callable[[Any, Any], nw.Expr]] = {
     "<": operator.lt,
@@ -412,7 +418,7 @@ def _check_column(
             given & value.is_null(), f"{name}: not in {column.values}", fail, text
         )
     elif column.pattern:
-        unmatched = given & ~text.str.contains(f"^(?:{column.pattern})$")
+        unmatched = given & ~text.str.contains(str(column.matcher))
         findings.add(
             unmatched, f"{name}: does not match '{column.pattern}'", fail, text
         )
@@ -548,15 +554,48 @@ def check_share(
             counted[label] += rows
     top = counted.most_common(3)
     listed = ", ".join(f"{cause!r} ({count} rows)" for cause, count in top)
-    hint = (
-        f" If {source.key} is not a unique key, change sources.{source_name}.key."
-        if any(cause.startswith("duplicate key") for cause, _ in top)
-        else ""
-    )
+    shown = samples()
+    hints = [h for cause, _ in top if (h := _fix(source_name, source, cause, shown))]
     raise ContractError(
         f"{source_name}: {share:.1%} of {total} rows quarantined, more than "
         f"sources.{source_name}.max_quarantined ({source.max_quarantined:.1%}) in "
         f"{CONTRACT_FILE}. Most common reasons: {listed}; e.g. "
-        f"{'; '.join(samples())}.{hint} "
-        "Nothing was written."
+        f"{'; '.join(shown)}.{''.join(' ' + h for h in hints)} {NOT_COMMITTED}"
     )
+
+
+# A number written with a thousands separator (and maybe a decimal mark after it).
+_GROUPED = re.compile(
+    r"^[+-]?\d{1,3}(?P<sep>[,.' \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?$"
+)
+
+
+def _fix(source_name: str, source: Source, cause: str, shown: list[str]) -> str:
+    """The contract field that would fix a dominant reason, when one can be named."""
+    if cause.startswith("duplicate key"):
+        return f"If {source.key} is not a unique key, change sources.{source_name}.key."
+    column, _, problem = cause.partition(": ")
+    field = f"sources.{source_name}.columns.{column}"
+    values = [
+        part.removeprefix(f"{cause}: ").strip("'")
+        for text in shown
+        for part in text.split("; ")
+        if part.startswith(f"{cause}: ")
+    ]
+    if problem == "not a number":
+        grouped = [m for v in values if (m := _GROUPED.match(v.strip()))]
+        if grouped:
+            separator = grouped[0]["sep"]
+            decimal = "," if separator == "." else "."
+            mark = f", {field}.decimal: {decimal!r}" if decimal == "," else ""
+            return (
+                f"These look like numbers with a thousands separator: set "
+                f"{field}.thousands: {separator!r}{mark}."
+            )
+        return (
+            f"If these are numbers written another way, set {field}.thousands or "
+            f"{field}.decimal."
+        )
+    if problem.startswith("not a date"):
+        return f"If these are dates in another format, set {field}.format (e.g. '%d/%m/%Y')."
+    return ""

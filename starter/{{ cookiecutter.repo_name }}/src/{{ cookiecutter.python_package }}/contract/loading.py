@@ -8,11 +8,13 @@ registry loads it once, for the environment Kedro runs in, and passes it to each
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from {{ cookiecutter.python_package }}.config import config_loader
+from {{ cookiecutter.python_package }}.config import config_loader, project_root
 from {{ cookiecutter.python_package }}.contract.cleaning import CONTRACT_FILE, ContractError
 from {{ cookiecutter.python_package }}.contract.model import Contract
 
@@ -47,6 +49,25 @@ def load_contract(env: str | None = None) -> Contract:
     """The contract of ``env`` (default: ``local`` over ``base``) of the project
     around the working directory."""
     return parse_contract(config_loader(env)["parameters"].get("contract"))
+
+
+def contract_file(env: str | None = None) -> str:
+    """The file ``env``'s contract is read from (default: ``local`` over ``base``),
+    relative to the project: the first configuration file with a top-level
+    ``contract:`` in the environment's folder, else in ``base``'s. Messages written
+    without a project at hand name :data:`CONTRACT_FILE`; the command line puts this
+    in its place."""
+    root = project_root()
+    for folder in (env or "local", "base"):
+        for path in sorted((root / "conf" / folder).rglob("*.y*ml")):
+            if _defines_contract(path):
+                return path.relative_to(root).as_posix()
+    return CONTRACT_FILE
+
+
+def _defines_contract(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return re.search(r"^contract\s*:", text, re.MULTILINE) is not None
 
 
 def check_run_env(env: str | None, contract: Contract) -> None:

@@ -35,6 +35,52 @@ COUNTING = ("count", "size", "nunique")
 DEFAULT_MISSING = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 
 
+# Python's \d, \w and \s match any script's digits, letters and spaces (pandas and
+# served rows check with Python's re); Java's, which Spark uses, match ASCII only. A
+# contract's pattern means the ASCII class on every route.
+_ASCII_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_", "s": " \\t\\n\\r\\f\\v"}
+
+
+def ascii_pattern(pattern: str) -> str:
+    """``pattern`` with ``\\d``, ``\\w``, ``\\s`` (and their negations) spelled as
+    explicit ASCII classes, so it matches the same text in Python's and Java's regex.
+
+    Raises:
+        ValueError: A negated class (``\\D``, ``\\W``, ``\\S``) inside brackets,
+            which has no explicit spelling there.
+    """
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        escaped = pattern[i + 1] if char == "\\" and i + 1 < len(pattern) else ""
+        letter = escaped.lower()
+        if letter in _ASCII_CLASSES:
+            negated = escaped.isupper()
+            if in_class and negated:
+                raise ValueError(
+                    f"pattern {pattern!r}: \\{escaped} inside [...] has no ASCII "
+                    "spelling; write the characters it allows as a range instead"
+                )
+            spelled = _ASCII_CLASSES[letter]
+            out.append(spelled if in_class else f"[{'^' if negated else ''}{spelled}]")
+        elif escaped:
+            out.append(char + escaped)
+        else:
+            out.append(char)
+            if char == "[" and not in_class:
+                in_class = True
+                if pattern[i + 1 : i + 2] == "^":
+                    out.append("^")
+                    i += 1
+                if pattern[i + 1 : i + 2] == "]":  # a literal ] first in a class
+                    out.append("]")
+                    i += 1
+            elif char == "]" and in_class:
+                in_class = False
+        i += 2 if escaped else 1
+    return "".join(out)
+
+
 def normalise(value: Any) -> str:
     """A category as compared: trimmed, case-folded, runs of spaces/_/- as one '-'."""
     return re.sub(r"[\s_\-]+", "-", str(value).strip().lower())
@@ -90,6 +136,18 @@ class Column(_Strict):
             return [str(value) for value in values]
         return values
 
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(ascii_pattern(pattern))
+            except re.error as error:
+                raise ValueError(
+                    f"`pattern` {pattern!r} is not a regular expression: {error}"
+                ) from None
+        return pattern
+
     @model_validator(mode="after")
     def _fits_its_type(self) -> Column:
         if self.type == "category" and not self.values:
@@ -124,6 +182,12 @@ class Column(_Strict):
         if self.role == "date" and self.type != "date":
             raise ValueError("a column with role `date` has type `date`")
         return self
+
+    @property
+    def matcher(self) -> str | None:
+        """The regex a whole value must match, as every route checks it: the
+        ``pattern`` anchored, its shorthand classes ASCII (:func:`ascii_pattern`)."""
+        return None if self.pattern is None else f"^(?:{ascii_pattern(self.pattern)})$"
 
     @property
     def mandatory(self) -> bool:

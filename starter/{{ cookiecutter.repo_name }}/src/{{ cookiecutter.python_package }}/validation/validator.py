@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from kedro.validation import CheckFailure, DataValidationError
 
+from {{ cookiecutter.python_package }}.contract.cleaning import CONTRACT_FILE, NOT_COMMITTED
 from {{ cookiecutter.python_package }}.user_errors import UserError
 from {{ cookiecutter.python_package }}.validation.session import (
     ValidationSession,
@@ -30,8 +31,8 @@ class GateFailedError(DataValidationError, UserError):
 
     def __str__(self) -> str:
         return (
-            f"{super().__str__()}\nNothing was written. Each rule names its source: a "
-            "field of the contract (conf/<env>/contract.yml) or a hand-written suite "
+            f"{super().__str__()}\n{NOT_COMMITTED} Each rule names its source: a "
+            f"field of the contract ({CONTRACT_FILE}) or a hand-written suite "
             f"(conf/<env>/expectations/{self.suite}.yml). Every gate of the run: "
             "data/08_reporting/validation/gate_report.html/<run>/gate_report.html; "
             f"this one's full result: dataset '{self.suite}_validation'."
@@ -117,7 +118,7 @@ def _where(source: str) -> str:
     """A hand-written suite's file, or a contract field and the contract's file."""
     if source.startswith("conf/"):
         return source
-    return f"{source} (conf/<env>/contract.yml)"
+    return f"{source} ({CONTRACT_FILE})"
 
 
 def _failure(item: Any, data: pd.DataFrame, id_column: str | None) -> CheckFailure:
