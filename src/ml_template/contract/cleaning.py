@@ -166,13 +166,15 @@ def clean(
     contract: Contract,
     source_name: str,
     max_quarantined: float | None = None,
+    limit_setting: tuple[str, str] | None = None,
 ) -> tuple[Frame, Frame]:
     """Type one raw source by its contract; set rows that break it aside.
 
     ``raw`` is a pandas or a PySpark DataFrame; the results are of the same kind. A raw
     entity source without its target column is unlabelled data (rows to score): the
-    target's rules are left out. ``max_quarantined`` overrides the source's limit (the
-    served model reports every bad row instead).
+    target's rules are left out. ``max_quarantined`` overrides the source's limit
+    (batch scoring has its own; the served model reports every bad row instead), and
+    ``limit_setting`` names its field and file.
 
     Returns:
         The clean rows (project column names, declared types) and the quarantined rows
@@ -206,6 +208,7 @@ def clean(
     check_share(
         source_name,
         source,
+        limit_setting,
         Tally(
             counts[_ROWS],
             counts[_SET_ASIDE],
@@ -536,18 +539,21 @@ class Tally(NamedTuple):
 def check_share(
     source_name: str,
     source: Source,
+    setting: tuple[str, str] | None,
     tally: Tally,
     samples: Callable[[], list[str]],
     limit: float,
 ) -> None:
-    """Fail when more rows were set aside than the source tolerates (``samples``
-    gives the first reasons, asked only when the run stops)."""
+    """Fail when more rows were set aside than ``limit`` tolerates (``setting``: its
+    field and file, default the source's ``max_quarantined`` in the contract;
+    ``samples`` gives the first reasons, asked only when the run stops)."""
     total, set_aside, causes = tally
     if total == 0:
         raise ContractError(f"{source_name}_raw has no rows.")
     share = set_aside / total
     if share <= limit:
         return
+    field, file = setting or (f"sources.{source_name}.max_quarantined", CONTRACT_FILE)
     counted: Counter[str] = Counter()
     for label, rows in causes:
         if rows:
@@ -557,9 +563,8 @@ def check_share(
     shown = samples()
     hints = [h for cause, _ in top if (h := _fix(source_name, source, cause, shown))]
     raise ContractError(
-        f"{source_name}: {share:.1%} of {total} rows quarantined, more than "
-        f"sources.{source_name}.max_quarantined ({source.max_quarantined:.1%}) in "
-        f"{CONTRACT_FILE}. Most common reasons: {listed}; e.g. "
+        f"{source_name}: {share:.1%} of {total} rows quarantined, more than {field} "
+        f"({limit:.1%}) in {file}. Most common reasons: {listed}; e.g. "
         f"{'; '.join(shown)}.{''.join(' ' + h for h in hints)} {NOT_COMMITTED}"
     )
 

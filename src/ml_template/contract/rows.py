@@ -109,6 +109,7 @@ def check_rows(
     contract: Contract,
     source_name: str,
     max_quarantined: float | None = None,
+    limit_setting: tuple[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`~ml_template.contract.clean` for a pandas DataFrame of a few rows.
 
@@ -141,6 +142,7 @@ def check_rows(
     check_share(
         source_name,
         source,
+        limit_setting,
         Tally(
             n,
             len(set_aside),

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml_template.contract import QUARANTINE_REASON, Contract, frames
+from ml_template.contract import QUARANTINE_REASON, Contract, ContractError, frames
+from ml_template.monitoring import MonitoringParams
 from ml_template.pipelines.data_engineering.nodes import (
     SplitParams,
     engineer_features,
@@ -56,6 +57,45 @@ def _clean(contract: Contract, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
 
 def test_the_cleaning_node_is_named_for_its_source() -> None:
     assert source_cleaner("customers").__name__ == "clean_customers"
+
+
+def _batch(rows: int, bad: int) -> pd.DataFrame:
+    """``rows`` customers to score (no label), the first ``bad`` with an unknown plan."""
+    batch = pd.concat([_customers_raw()] * (rows // 3 + 1), ignore_index=True)
+    batch = batch.head(rows).drop(columns="churned")
+    batch["customer_id"] = [f"C{i:07d}" for i in range(rows)]
+    batch.loc[: bad - 1, "plan"] = "gold"
+    return batch
+
+
+def test_a_scoring_batch_keeps_its_good_rows_under_its_own_limit(
+    contract: Contract,
+) -> None:
+    batch = _batch(23, bad=3)  # 13% of the rows: over training's 5%
+    with pytest.raises(ContractError, match=r"customers\.max_quarantined \(5\.0%\)"):
+        source_cleaner("customers")(batch, contract)
+
+    kept, quarantine = source_cleaner("customers", scoring=True)(
+        batch, contract, MonitoringParams()
+    )
+
+    assert kept["customer_id"].tolist() == [f"C{i:07d}" for i in range(3, 23)]
+    assert quarantine["customer_id"].tolist() == ["C0000000", "C0000001", "C0000002"]
+    assert quarantine[QUARANTINE_REASON].str.startswith("plan: not in").all()
+
+
+def test_a_scoring_batch_past_its_limit_stops_naming_the_setting(
+    contract: Contract,
+) -> None:
+    clean_batch = source_cleaner("customers", scoring=True)
+
+    with pytest.raises(ContractError) as stopped:
+        clean_batch(_batch(10, bad=6), contract, MonitoringParams(max_quarantined=0.5))
+
+    assert (
+        "customers: 60.0% of 10 rows quarantined, more than monitoring.max_quarantined "
+        "(50.0%) in conf/<env>/parameters_monitoring.yml" in str(stopped.value)
+    )
 
 
 def test_clean_types_and_tidies_text(contract: Contract) -> None:

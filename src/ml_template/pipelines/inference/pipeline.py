@@ -8,7 +8,11 @@ from kedro.pipeline import Node, Pipeline
 
 from ml_template.contract import Contract
 from ml_template.pipelines.data_engineering.nodes import engineer_features
-from ml_template.pipelines.data_engineering.pipeline import CONTRACT, sources_to_primary
+from ml_template.pipelines.data_engineering.pipeline import (
+    CONTRACT,
+    MONITORING,
+    sources_to_primary,
+)
 from ml_template.pipelines.inference.nodes import (
     enforce_drift_policy,
     monitor_drift,
@@ -58,9 +62,9 @@ def serving_pipeline() -> Pipeline:
 def create_pipeline(contract: Contract) -> Pipeline:
     """Create the inference pipeline: it scores with ``models:/<name>@champion``."""
     batch = Pipeline(
-        sources_to_primary(contract),
+        sources_to_primary(contract, scoring=True),
         namespace=NAMESPACE,
-        parameters={CONTRACT},
+        parameters={CONTRACT, MONITORING},
         tags="inference",
     )
     champion = f"{NAMESPACE}.champion_{MODEL}"
@@ -79,7 +83,7 @@ def create_pipeline(contract: Contract) -> Pipeline:
             "predictions": f"{NAMESPACE}.predictions",
             "reference": reference,
             "contract": CONTRACT,
-            "params": "params:monitoring",
+            "params": MONITORING,
             **cleaning_outputs(contract, f"{NAMESPACE}."),
         },
         outputs=[
@@ -92,7 +96,7 @@ def create_pipeline(contract: Contract) -> Pipeline:
     )
     enforce = Node(
         enforce_drift_policy,
-        inputs=[f"{NAMESPACE}.drift_report", "params:monitoring"],
+        inputs=[f"{NAMESPACE}.drift_report", MONITORING],
         outputs=None,
         name="enforce_drift_policy",
         namespace=NAMESPACE,

@@ -53,6 +53,12 @@ class MonitoringParams(BaseModel):
         description="Share of rows set aside, per source, above training's.",
     )
     on_drift: Literal["warn", "fail"] = "warn"
+    max_quarantined: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of a scoring batch's rows a source may set aside.",
+    )
 
 
 def psi(expected: ArrayLike, actual: ArrayLike) -> float:

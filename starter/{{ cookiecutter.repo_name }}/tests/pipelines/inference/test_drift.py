@@ -1,6 +1,6 @@
 """Drift monitoring in real inference runs: a batch from the training population is
 not flagged; a shifted one (the generator's `shift`) is, and `on_drift: fail` stops
-the run before it commits."""
+the run before it commits. A batch with bad rows scores the others."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+import pandas as pd
 import pytest
 
 from {{ cookiecutter.python_package }}.pipelines.inference.nodes import DriftError
@@ -104,3 +105,25 @@ def test_the_fail_policy_stops_the_run_before_it_commits(champion: Path) -> None
         )
 
     assert len(_records(champion)) == committed
+
+
+def test_a_batch_with_bad_rows_scores_the_others_and_keeps_them_with_reasons(
+    champion: Path,
+) -> None:
+    _new_customers(champion, shift=0.0, seed=103)
+    raw = champion / "data/01_raw/inference/customers.csv"
+    batch = pd.read_csv(raw, dtype=str, keep_default_na=False)
+    batch.loc[batch.index[:100], "plan"] = "gold"  # 10%: training's limit is 5%
+    batch.to_csv(raw, index=False)
+
+    version = _score(champion)["record"]["version"]
+
+    def saved(path: str) -> pd.DataFrame:
+        return pd.read_parquet(next((champion / "data" / path).glob(f"{version}/*")))
+
+    predictions = saved("07_model_output/inference/predictions.parquet")
+    quarantine = saved("02_intermediate/inference/quarantine/customers.parquet")
+    gold = quarantine["quarantine_reason"].str.contains("plan: not in")
+    assert set(batch["customer_id"][:100]) <= set(quarantine.loc[gold, "customer_id"])
+    assert len(predictions) == len(batch) - len(quarantine)  # every other row
+    assert len(predictions) >= 850  # the generator's own dirt sets a few aside

@@ -12,6 +12,7 @@ from narwhals.typing import IntoFrame
 from pydantic import BaseModel, ConfigDict, Field
 
 from {{ cookiecutter.python_package }}.contract import Contract, clean, frames
+from {{ cookiecutter.python_package }}.monitoring import MonitoringParams
 
 Frame = TypeVar("Frame", bound=IntoFrame)
 _DRAW, _SHARE = "__draw__", "__share__"
@@ -30,10 +31,17 @@ class SplitParams(BaseModel):
     seed: int = 42
 
 
-def source_cleaner(
-    source: str,
-) -> Callable[[Frame, Contract], tuple[Frame, Frame]]:
-    """The cleaning node of one raw source, named ``clean_<source>``."""
+# Where a scoring batch's own limit is set (the command line names the folder).
+_SCORING_LIMIT = ("monitoring.max_quarantined", "conf/<env>/parameters_monitoring.yml")
+
+
+def source_cleaner(source: str, scoring: bool = False) -> Callable[..., Any]:
+    """The cleaning node of one raw source, named ``clean_<source>``.
+
+    ``scoring``: the source of a batch to score, which takes ``params:monitoring`` too
+    and may set aside up to its ``max_quarantined`` share of rows (the source's own
+    limit in the contract is training's).
+    """
 
     def clean_source(raw: Frame, contract: Contract) -> tuple[Frame, Frame]:
         """Type ``raw`` by its contract; rows that break it go to quarantine.
@@ -42,13 +50,28 @@ def source_cleaner(
             The clean rows, and the quarantined rows as received with a
             ``quarantine_reason`` column (see :func:`{{ cookiecutter.python_package }}.contract.clean`).
         """
-        kept, quarantine = clean(raw, contract, source)
-        if isinstance(quarantine, pd.DataFrame):
-            quarantine = quarantine.reset_index(drop=True)
-        return kept, quarantine
+        return _reindexed(*clean(raw, contract, source))
 
-    clean_source.__name__ = clean_source.__qualname__ = f"clean_{source}"
-    return clean_source
+    def clean_batch(
+        raw: Frame, contract: Contract, monitoring: MonitoringParams
+    ) -> tuple[Frame, Frame]:
+        """Type a batch to score by its contract; its bad rows go to quarantine.
+
+        Returns:
+            As a training source's cleaning, up to ``monitoring.max_quarantined``.
+        """
+        limit = monitoring.max_quarantined
+        return _reindexed(*clean(raw, contract, source, limit, _SCORING_LIMIT))
+
+    node = clean_batch if scoring else clean_source
+    node.__name__ = node.__qualname__ = f"clean_{source}"
+    return node
+
+
+def _reindexed(kept: Frame, quarantine: Frame) -> tuple[Frame, Frame]:
+    if isinstance(quarantine, pd.DataFrame):
+        quarantine = quarantine.reset_index(drop=True)
+    return kept, quarantine
 
 
 def engineer_features(primary: Frame, contract: Contract) -> Frame:

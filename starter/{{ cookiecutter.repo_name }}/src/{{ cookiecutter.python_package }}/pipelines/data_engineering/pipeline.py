@@ -20,15 +20,18 @@ from {{ cookiecutter.python_package }}.pipelines.data_engineering.primary import
 from {{ cookiecutter.python_package }}.validation.preview import GATE_TAG, gate_preview
 
 CONTRACT = "params:contract"
+MONITORING = "params:monitoring"
 SPLITS = ("train_set", "validation_set", "test_set")
 
 
-def sources_to_primary(contract: Contract) -> Pipeline:
-    """Raw sources -> clean sources and quarantine -> the primary table."""
+def sources_to_primary(contract: Contract, scoring: bool = False) -> Pipeline:
+    """Raw sources -> clean sources and quarantine -> the primary table (``scoring``:
+    of a batch to score, with its own quarantine limit, ``params:monitoring``)."""
+    limit = [MONITORING] if scoring else []
     cleaning = [
         Node(
-            source_cleaner(source),
-            inputs=[f"{source}_raw", CONTRACT],
+            source_cleaner(source, scoring),
+            inputs=[f"{source}_raw", CONTRACT, *limit],
             outputs=[f"{source}_intermediate", f"{source}_quarantine"],
             name=f"clean_{source}",
             tags=GATE_TAG,
