@@ -98,6 +98,48 @@ def test_a_shifted_batch_is_flagged_feature_by_feature(reference: dict) -> None:
     assert tracked["drift.unknown_share.colour"]["value"] > 0.3
 
 
+def test_psi_on_a_few_rows_of_the_same_population_is_not_judged(
+    reference: dict,
+) -> None:
+    few, seeds = 20, range(10, 20)
+    reports = [
+        compare(
+            reference,
+            batch := _rows(few, seed=seed),
+            _predictions(batch),
+            {"rows": 0.0},
+            toy_contract().table,
+            PARAMS,
+        )
+        for seed in seeds
+    ]
+
+    # Judged, PSI on 20 rows would call these batches drifted: it is noise there.
+    assert max(r["psi"] for report in reports for r in report["features"]) > 0.25
+    assert not any(report["drifted"] for report in reports)
+    assert {r["status"] for report in reports for r in report["features"]} == {
+        "not judged"
+    }
+    assert reports[0]["rows"] == few and reports[0]["psi_judged"] is False
+    page = to_html(reports[0], "Drift of a small batch")
+    assert "20 rows is fewer than monitoring.min_rows (200)" in page
+
+
+def test_unseen_values_count_even_on_a_few_rows(reference: dict) -> None:
+    batch = _rows(20, seed=5, colours=("green",))
+
+    report = compare(
+        reference,
+        batch,
+        _predictions(batch),
+        {"rows": 0.0},
+        toy_contract().table,
+        PARAMS,
+    )
+
+    assert report["drifted_features"] == ["colour"]
+
+
 def test_the_page_is_self_contained(reference: dict) -> None:
     batch = _rows(500, seed=4)
     page = to_html(

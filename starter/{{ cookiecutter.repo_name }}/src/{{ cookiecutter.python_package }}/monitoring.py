@@ -53,6 +53,11 @@ class MonitoringParams(BaseModel):
         description="Share of rows set aside, per source, above training's.",
     )
     on_drift: Literal["warn", "fail"] = "warn"
+    min_rows: int = Field(
+        default=200,
+        ge=1,
+        description="Fewer rows in a batch than this: PSI is not judged (it is noise).",
+    )
     max_quarantined: float = Field(
         default=0.5,
         ge=0,
@@ -155,8 +160,22 @@ def drift_reference(
     }
 
 
-def _status(value: float, warn: float, drift: float) -> str:
-    return "drift" if value >= drift else "warn" if value >= warn else "ok"
+UNJUDGED = "not judged"
+
+
+def _status(value: float, params: MonitoringParams, judged: bool) -> str:
+    """A PSI's verdict; none on a batch too small for PSI to mean anything (with ten
+    bins, PSI between two samples of the same population is about 9 / rows: 0.45 on
+    20 rows, above the drift bar; 0.045 on 200)."""
+    if not judged:
+        return UNJUDGED
+    return (
+        "drift"
+        if value >= params.psi_drift
+        else "warn"
+        if value >= params.psi_warn
+        else "ok"
+    )
 
 
 def compare(
@@ -168,7 +187,9 @@ def compare(
     params: MonitoringParams,
 ) -> dict[str, Any]:
     """Each feature's PSI, unknown and missing shares, the predicted distribution's
-    PSI and the quarantine shares, each with its status; ``drifted`` overall."""
+    PSI and the quarantine shares, each with its status; ``drifted`` overall. PSI is
+    judged from ``params.min_rows`` rows; unseen values and quarantine shares always."""
+    judged = len(features) >= params.min_rows
     rows = []
     for column, ref in reference["numeric"].items():
         shares = _numeric_shares(features[column], ref["edges"])
@@ -181,14 +202,14 @@ def compare(
                 "missing_share": shares[-1],
                 "reference_missing_share": ref["shares"][-1],
                 "unknown_share": 0.0,
-                "status": _status(value, params.psi_warn, params.psi_drift),
+                "status": _status(value, params, judged),
             }
         )
     for column, ref in reference["categorical"].items():
         known = [k for k in ref if k not in (UNKNOWN, MISSING)]
         categories = _category_shares(features[column], known)
         value = psi([ref[k] for k in categories], list(categories.values()))
-        status = _status(value, params.psi_warn, params.psi_drift)
+        status = _status(value, params, judged)
         if categories[UNKNOWN] > params.max_unknown_share:
             status = "drift"
         rows.append(
@@ -224,12 +245,13 @@ def compare(
     }
     prediction = {
         "psi": prediction_psi,
-        "status": _status(prediction_psi, params.psi_warn, params.psi_drift),
+        "status": _status(prediction_psi, params, judged),
     }
     rows.sort(key=lambda r: -r["psi"])
     drifted = [r["feature"] for r in rows if r["status"] == "drift"]
     return {
         "rows": len(features),
+        "psi_judged": judged,
         "reference_rows": reference["rows"],
         "features": rows,
         "prediction": prediction,
@@ -267,7 +289,7 @@ _STYLE = (
     "table{border-collapse:collapse}"
     "td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}</style>"
 )
-_COLOURS = {"ok": "#2e7d32", "warn": "#ef6c00", "drift": "#c62828"}
+_COLOURS = {"ok": "#2e7d32", "warn": "#ef6c00", "drift": "#c62828", UNJUDGED: "#757575"}
 
 
 def to_html(report: dict[str, Any], title: str) -> str:
@@ -297,6 +319,13 @@ def to_html(report: dict[str, Any], title: str) -> str:
         for s, q in report["quarantine"].items()
     )
     verdict = badge("drift" if report["drifted"] else "ok")
+    judged = (
+        ""
+        if report.get("psi_judged", True)
+        else f"<p><b>PSI is not judged</b>: {report['rows']} rows is fewer than "
+        f"monitoring.min_rows ({policy['min_rows']}); on so few rows it is noise. Unseen "
+        "values and rows set aside still count.</p>"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 {_STYLE}</head><body>
@@ -305,6 +334,7 @@ def to_html(report: dict[str, Any], title: str) -> str:
 {verdict}. PSI below {policy["psi_warn"]} is stable, from {policy["psi_drift"]} a major shift;
 more than {policy["max_unknown_share"]:.0%} unseen values in a feature, or a quarantined share
 {policy["max_quarantine_increase"]:.0%} above training's, also counts as drift. Policy on drift: {policy["on_drift"]}.</p>
+{judged}
 <h2>Predictions</h2><p>PSI of the predicted distribution against the validation split's:
 {report["prediction"]["psi"]:.3f} {badge(report["prediction"]["status"])}</p>
 <h2>Features</h2><table><tr><th>feature</th><th>kind</th><th>PSI</th><th></th>

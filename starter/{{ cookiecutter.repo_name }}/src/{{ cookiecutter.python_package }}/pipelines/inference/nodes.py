@@ -96,6 +96,14 @@ def enforce_drift_policy(report: dict[str, Any], params: MonitoringParams) -> No
     Raises:
         DriftError: The batch drifted and the policy is ``fail``.
     """
+    if report.get("psi_judged") is False:
+        logger.warning(
+            "The batch has %d rows, fewer than monitoring.min_rows (%d): its PSI is "
+            "not judged (on so few rows it is noise); unseen values and rows set "
+            "aside still are.",
+            report["rows"],
+            params.min_rows,
+        )
     if not report["drifted"]:
         return
     worst = [
