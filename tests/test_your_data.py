@@ -14,11 +14,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 from kedro.io import AbstractDataset
 from kedro.io.catalog_config_resolver import CatalogConfigResolver
 
 from ml_template.contract import Contract
-from ml_template.contract.loading import parse_contract
+from ml_template.contract.loading import contract_file, parse_contract
 from tests.conftest import PROJECT_ROOT, copy_project, load_config, run_session
 
 SAMPLE_ENTITIES = 2000
@@ -82,6 +83,20 @@ def _sample(contract: Contract, frames: dict[str, pd.DataFrame]) -> dict[str, An
     return sampled
 
 
+def _scaled_row_floors(contract_path: Path, kept: dict[str, float]) -> None:
+    """Scale each source's ``rows.min`` by the share of its rows the sample kept: the
+    floor is about the whole file (the draft sets a tenth of it), the sample is part
+    of it."""
+    raw = yaml.safe_load(contract_path.read_text(encoding="utf-8"))
+    for name, share in kept.items():
+        rows = raw["contract"]["sources"][name].get("rows") or {}
+        if rows.get("min") and share < 1:
+            rows["min"] = max(1, int(rows["min"] * share))
+    contract_path.write_text(
+        yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+
+
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """Each row's key as a tuple of stripped text."""
     text = frame[columns].astype(str).apply(lambda column: column.str.strip())
@@ -98,10 +113,15 @@ def sample_run(
     resolver = CatalogConfigResolver(your_config["catalog"])
     entries = {s: resolver.resolve_pattern(f"{s}_raw") for s in your_contract.sources}
     frames = {s: _dataset(e, PROJECT_ROOT).load() for s, e in entries.items()}
-    for source, frame in _sample(your_contract, frames).items():
+    sample = _sample(your_contract, frames)
+    for source, frame in sample.items():
         path = project / entries[source]["filepath"]
         path.parent.mkdir(parents=True, exist_ok=True)
         _dataset(entries[source], project).save(frame)
+    _scaled_row_floors(
+        project / contract_file(root=PROJECT_ROOT),
+        {s: len(sample[s]) / max(1, len(frames[s])) for s in sample},
+    )
     run_session(project)
     return project
 
@@ -127,3 +147,20 @@ def test_a_tiny_training_run_completes_on_your_data(sample_run: Path) -> None:
 
     assert 0.0 <= metrics["model"]["roc_auc"] <= 1.0
     assert metrics["test_rows"] > 0
+
+
+def test_the_sample_keeps_row_floors_set_for_the_whole_file(tmp_path: Path) -> None:
+    """A drafted contract of a 25,000-row file asks for at least 2,500 rows (a tenth);
+    the sample of 2,000 entities must be asked for its own share of that."""
+    path = tmp_path / "contract.yml"
+    path.write_text(
+        "contract:\n  as_of_date: 2026-01-31\n  sources:\n"
+        "    people: {key: [id], rows: {min: 2500}, columns: {id: {type: text}}}\n"
+        "    visits: {rows: {min: 100}, columns: {id: {type: text}}}\n"
+    )
+
+    _scaled_row_floors(path, {"people": SAMPLE_ENTITIES / 25_000, "visits": 1.0})
+
+    sources = yaml.safe_load(path.read_text())["contract"]["sources"]
+    assert sources["people"]["rows"]["min"] == 200  # 2,000 of 25,000 kept
+    assert sources["visits"]["rows"]["min"] == 100  # all kept: as written

@@ -51,13 +51,13 @@ def load_contract(env: str | None = None) -> Contract:
     return parse_contract(config_loader(env)["parameters"].get("contract"))
 
 
-def contract_file(env: str | None = None) -> str:
+def contract_file(env: str | None = None, root: Path | None = None) -> str:
     """The file ``env``'s contract is read from (default: ``local`` over ``base``),
     relative to the project: the first configuration file with a top-level
     ``contract:`` in the environment's folder, else in ``base``'s. Messages written
     without a project at hand name :data:`CONTRACT_FILE`; the command line puts this
-    in its place."""
-    root = project_root()
+    in its place. ``root``: the project's folder (default: around the working one)."""
+    root = root or project_root()
     for folder in (env or "local", "base"):
         for path in sorted((root / "conf" / folder).rglob("*.y*ml")):
             if _defines_contract(path):
