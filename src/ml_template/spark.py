@@ -92,8 +92,9 @@ def check_raw_inputs(
     if missing:
         raise SparkSetupError(
             f"The spark environment has no Spark entry for {', '.join(missing)}: "
-            f"add one per contract source to {_SOURCES_FILE} (type: spark.SparkDataset, "
-            "the same file as conf/base/catalog_sources.yml; `make contract` writes both)."
+            f"add one per contract source to {_SOURCES_FILE} (type: "
+            "ml_template.datasets.spark.SparkDataset, the same file as "
+            "conf/base/catalog_sources.yml; `make contract` writes both)."
         )
     for name in raw:
         spark_path, base_path = paths.get(name, (None, None))

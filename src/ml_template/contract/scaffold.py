@@ -103,8 +103,8 @@ def spark_entry(entry: dict[str, Any]) -> dict[str, Any]:
         if pandas in entry["load_args"]
     }
     return {
-        "type": "spark.SparkDataset",
-        "file_format": "csv",
+        "type": "ml_template.datasets.spark.SparkDataset",  # pandas' names for
+        "file_format": "csv",  # columns without a header
         "load_args": {"header": True, "inferSchema": False, **options},
     }
 

@@ -219,6 +219,29 @@ def test_row_digests_are_the_same_on_both_backends(routes: tuple[Any, Any]) -> N
 
 
 @pytest.mark.slow
+def test_a_column_without_a_header_reads_alike_on_both_routes(
+    routes: tuple[Any, Any], tmp_path: Path
+) -> None:
+    from {{ cookiecutter.python_package }}.datasets.spark import SparkDataset  # noqa: PLC0415 (spark extra)
+
+    path = tmp_path / "exported.csv"
+    pd.DataFrame({"id": ["a", "b"], "x": ["1", "2"]}).to_csv(path)  # with its index
+    entry = next(
+        e
+        for e in load_config(PROJECT_ROOT / "conf", "spark")["catalog"].values()
+        if isinstance(e, dict) and e.get("file_format") == "csv"
+    )
+
+    read = SparkDataset(
+        filepath=str(path), file_format="csv", load_args=entry["load_args"]
+    ).load()
+
+    expected = pd.read_csv(path, dtype=str)
+    assert list(expected.columns) == ["Unnamed: 0", "id", "x"]  # pandas' own name
+    pd.testing.assert_frame_equal(read.toPandas(), expected, check_dtype=False)
+
+
+@pytest.mark.slow
 def test_a_source_spark_does_not_read_stops_the_run_before_it_starts(
     project_copy: Path,
 ) -> None:

@@ -1,14 +1,18 @@
-"""The Spark route's model input: written by Spark, read by training through Arrow."""
+"""The Spark route's datasets: raw files named as pandas names them, and the model
+input written by Spark, read by training through Arrow."""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import fsspec
 import pyarrow.dataset as ds
 from fsspec.implementations.local import LocalFileSystem
-from kedro_datasets.spark import SparkDataset
+from kedro_datasets.spark import SparkDataset as _SparkDataset
 
 
-class ArrowReadSparkDataset(SparkDataset):
+class ArrowReadSparkDataset(_SparkDataset):
     """kedro-datasets' ``spark.SparkDataset`` that loads as a lazy Arrow dataset.
 
     Spark writes the Parquet (versioned, on any storage Spark reaches); loading opens
@@ -24,3 +28,25 @@ class ArrowReadSparkDataset(SparkDataset):
         if isinstance(filesystem, LocalFileSystem):
             return ds.dataset(root, format="parquet")
         return ds.dataset(root, format="parquet", filesystem=filesystem)
+
+
+# Spark's name for a column whose header cell is empty: ``_c`` and its position.
+_NAMELESS = re.compile(r"^_c(\d+)$")
+
+
+class SparkDataset(_SparkDataset):
+    """kedro-datasets' ``spark.SparkDataset``; a CSV column without a header is named
+    ``Unnamed: <position>``, as pandas names it (an index written by R's or pandas'
+    ``to_csv``), so the contract's raw names hold on both routes."""
+
+    def load(self) -> Any:
+        """The frame, with Spark's ``_c<n>`` of a CSV's empty header cells renamed."""
+        frame = super().load()
+        if self._file_format != "csv":
+            return frame
+        renamed = {
+            name: f"Unnamed: {match[1]}"
+            for name in frame.columns
+            if (match := _NAMELESS.match(name))
+        }
+        return frame.withColumnsRenamed(renamed) if renamed else frame
