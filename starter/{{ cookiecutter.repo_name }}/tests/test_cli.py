@@ -72,9 +72,28 @@ def test_a_failed_gate_ends_the_run_with_its_message(project_copy: Path) -> None
     assert "Error: Validation failed for dataset 'customers_raw'" in short.stderr
     assert "expect_table_row_count_to_be_between" in short.stderr
     assert "(conf/base/contract.yml)" in short.stderr  # the file the run read
-    assert "(conf/test/expectations/customers_raw.yml)" in short.stderr
+    assert "(conf/base/expectations/customers_raw.yml)" in short.stderr
     assert "<env>" not in short.stderr
     assert "Traceback" not in short.stdout + short.stderr
     assert len((short.stdout + short.stderr).splitlines()) < 30
     assert full.returncode == 1
     assert "Traceback" in full.stdout + full.stderr
+
+
+@pytest.mark.slow
+def test_a_raw_file_in_another_encoding_ends_the_run_with_the_fix(
+    project_copy: Path,
+) -> None:
+    customers = project_copy / "data" / "01_raw" / "customers.csv"
+    lines = customers.read_text().splitlines()
+    lines[5] = lines[5].replace(",", ",ø", 1)
+    customers.write_bytes("\n".join(lines).encode("latin-1"))
+
+    short = _run(project_copy)
+
+    output = short.stdout + short.stderr
+    assert short.returncode == 1
+    assert "is not UTF-8 text: line 6 holds the byte 0xf8" in short.stderr
+    assert "under customers_raw in conf/base/catalog_sources.yml" in short.stderr
+    assert "Traceback" not in output
+    assert len(output.splitlines()) < 30

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 from kedro.validation import DataValidationError
 
+from {{ cookiecutter.python_package }}.config import project_root
 from {{ cookiecutter.python_package }}.contract.cleaning import CONTRACT_FILE
 from {{ cookiecutter.python_package }}.contract.loading import ENV_VARIABLE, contract_file
 from {{ cookiecutter.python_package }}.runs.tracking import experiment_params
@@ -54,11 +56,17 @@ def short_message(error: BaseException) -> str | None:
 
 
 def in_this_project(message: str, env: str | None) -> str:
-    """``message`` with the configuration paths it names in general (``conf/<env>/``)
-    made this run's: the contract's file, and the environment's folder (``base``'s
-    when the run names none)."""
+    """``message`` with the configuration files it names in general (``conf/<env>/``)
+    made this run's: the contract's, and any other as the run's environment has it,
+    else as ``base`` has it (where a new one goes)."""
     message = message.replace(CONTRACT_FILE, contract_file(env))
-    return message.replace("conf/<env>/", f"conf/{env or 'base'}/")
+    conf = project_root() / "conf"
+
+    def located(match: re.Match[str]) -> str:
+        own = env is not None and (conf / env / match[1]).exists()
+        return f"conf/{env if own else 'base'}/{match[1]}"
+
+    return re.sub(r"conf/<env>/([\w./-]*\w)", located, message)
 
 
 def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,10 +1,15 @@
-"""The run's catalog: pinned versions, the run's own read back, the served files frozen."""
+"""The run's catalog: pinned versions, the run's own read back, the served files
+frozen, raw files that cannot be read said as such."""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.python_package }}.datasets.unreadable import UnreadableFileError
 from {{ cookiecutter.python_package }}.runs.catalog import RunCatalog
 
 OLD, NEW, CRASHED = (
@@ -72,3 +77,50 @@ def test_a_frozen_dataset_holds_the_runs_version_only(tmp_path: Path) -> None:
     assert not catalog.versioned("model_card")
     assert frozen.exists()
     assert str(tmp_path / "model_card.md" / NEW) in str(frozen)
+
+
+def _parquet_cut_short(path: Path) -> None:
+    pd.DataFrame({"id": ["a", "b"]}).to_parquet(path)
+    path.write_bytes(path.read_bytes()[:40])
+
+
+@pytest.mark.parametrize(
+    ("name", "write", "says"),
+    [
+        ("empty.csv", lambda p: p.write_bytes(b""), "is empty (0 bytes). Put the"),
+        (
+            "blank.csv",
+            lambda p: p.write_bytes(b"\n\n"),
+            "is blank (2 bytes, no header)",
+        ),
+        (
+            "latin.csv",
+            lambda p: p.write_bytes(
+                b"id,town\na,Paris\n" + "b,Orléans\n".encode("latin-1")
+            ),
+            "is not UTF-8 text: line 3 holds the byte 0xe9 ('b,Orléans'). Say the "
+            "file's encoding under customers_raw in conf/<env>/catalog_sources.yml: "
+            "load_args: {encoding: latin-1}",
+        ),
+        (
+            "cut.parquet",
+            _parquet_cut_short,
+            "is not a readable Parquet file (Could not open Parquet input source",
+        ),
+    ],
+)
+def test_a_raw_file_that_cannot_be_read_says_what_is_wrong_with_it(
+    tmp_path: Path, name: str, write: object, says: str
+) -> None:
+    path = tmp_path / name
+    write(path)  # type: ignore[operator]
+    kind = "ParquetDataset" if name.endswith(".parquet") else "CSVDataset"
+    catalog = RunCatalog.from_config(
+        {"customers_raw": {"type": f"pandas.{kind}", "filepath": str(path)}}
+    )
+
+    with pytest.raises(UnreadableFileError) as refused:
+        catalog.load("customers_raw")
+
+    assert str(refused.value).startswith(f"customers_raw: {path} ")
+    assert says in str(refused.value)

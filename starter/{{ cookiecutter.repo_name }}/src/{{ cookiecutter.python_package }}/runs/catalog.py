@@ -11,9 +11,11 @@ from kedro.io import (
     AbstractVersionedDataset,
     CatalogConfigResolver,
     DataCatalog,
+    DatasetError,
     Version,
 )
 
+from {{ cookiecutter.python_package }}.datasets.unreadable import unreadable
 from {{ cookiecutter.python_package }}.runs.records import RunStore, UnknownRunError
 from {{ cookiecutter.python_package }}.validation.session import ValidationSession, gates
 
@@ -62,9 +64,17 @@ class RunCatalog(DataCatalog):
         )
 
     def load(self, ds_name: str, version: str | None = None) -> Any:
-        """Kedro's ``load``, its validator checking with the run's gates."""
+        """Kedro's ``load``, its validator checking with the run's gates; a raw file
+        that cannot be read ends the run saying what is wrong with it."""
         with gates(self.gates):
-            return super().load(ds_name, version)
+            try:
+                return super().load(ds_name, version)
+            except DatasetError as error:
+                path = self.local_file(ds_name)
+                explained = unreadable(ds_name, path, error) if path else None
+                if explained is None:
+                    raise
+                raise explained from error
 
     def save(self, ds_name: str, data: Any) -> None:
         """Kedro's ``save``, its validator checking with the run's gates; a versioned
