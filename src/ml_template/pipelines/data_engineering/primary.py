@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import narwhals as nw
 from narwhals.typing import IntoFrame
 
-from ml_template.contract import Contract
+from ml_template.contract import Contract, ContractError
 from ml_template.contract.model import Source
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def build_primary_table(entity: Frame, contract: Contract, **events: Frame) -> F
         aggregates = _aggregates(nw.from_native(frame), source).rename(
             dict(zip(join.by, key, strict=True))
         )
-        _log_orphans(name, aggregates, table.select(key), key)
+        _check_join(name, contract, aggregates, table.select(key))
         table = table.join(aggregates.drop(_ROWS), on=key, how="left")
         table = table.with_columns(
             nw.col(column).fill_null(value)
@@ -139,17 +139,41 @@ def _aggregates(events: nw.DataFrame[Any] | nw.LazyFrame[Any], source: Source) -
     )
 
 
-def _log_orphans(name: str, per_entity: Any, known: Any, key: list[str]) -> None:
-    """Log the events of entities the entity source does not have (or set aside)."""
+def _check_join(name: str, contract: Contract, per_entity: Any, known: Any) -> None:
+    """Say how the keys of event source ``name`` meet the entities': stop when most of
+    its rows name no known entity (the keys do not join: spelled differently, or
+    other entities), warn about the few that do not (unknown or quarantined)."""
+    key = contract.entity.key
     orphans = per_entity.join(known, on=key, how="anti").lazy().collect()
-    if len(orphans):
+    if not len(orphans):
+        return
+    counts = per_entity.select(nw.len(), nw.col(_ROWS).sum()).lazy().collect()
+    keys, rows = int(counts.item(0, 0)), int(counts.item(0, 1) or 0)
+    lost = int(orphans[_ROWS].sum())
+    entities = int(known.select(nw.len()).lazy().collect().item())
+    matched = keys - len(orphans)
+    entity = contract.entity_name
+    said = (
+        f"{name}: {rows - lost} of {rows} rows name one of the {entities} {entity} "
+        f"(by {', '.join(key)}); {matched} of the {entities} {entity} have {name} rows"
+    )
+    if lost * 2 <= rows:
         logger.warning(
-            "%s: %d rows of %d unknown or quarantined entities dropped (e.g. %s)",
-            name,
-            int(orphans[_ROWS].sum()),
+            "%s; the rows of %d unknown or quarantined %s are dropped (e.g. %s)",
+            said,
             len(orphans),
-            [
-                tuple(row) if len(row) > 1 else row[0]
-                for row in orphans.select(key).sort(key).head(3).rows()
-            ],
+            entity,
+            _examples(orphans, key),
         )
+        return
+    raise ContractError(
+        f"The keys of {name} do not join {entity}: {said}. Keys of {name}, e.g. "
+        f"{_examples(orphans, key)}; of {entity}, e.g. {_examples(known, key)}. Check "
+        f"that both files spell {', '.join(key)} alike (type, padding, prefix) and "
+        "cover the same entities."
+    )
+
+
+def _examples(frame: Any, key: list[str]) -> list[Any]:
+    rows = frame.select(key).sort(key).head(3).lazy().collect().rows()
+    return [tuple(row) if len(row) > 1 else row[0] for row in rows]

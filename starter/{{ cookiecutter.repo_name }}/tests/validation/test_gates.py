@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kedro.io import DatasetError
 from kedro.validation import DataValidationError
 
 from {{ cookiecutter.python_package }}.contract import ContractError
+from {{ cookiecutter.python_package }}.datasets.unreadable import UnreadableFileError
 from tests.conftest import run_session
 
 pytestmark = pytest.mark.slow
@@ -267,7 +267,7 @@ def test_the_failed_result_is_saved_for_inspection(project_copy: Path) -> None:
 def test_an_empty_file_is_reported_with_the_dataset_name(project_copy: Path) -> None:
     (project_copy / CUSTOMERS).write_text("")
 
-    with pytest.raises(DatasetError, match="customers_raw"):
+    with pytest.raises(UnreadableFileError, match=r"^customers_raw: .* is empty"):
         run_session(project_copy, pipeline_names=["data_engineering"])
 
 

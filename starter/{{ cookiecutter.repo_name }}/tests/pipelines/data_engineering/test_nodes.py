@@ -221,6 +221,52 @@ def test_build_primary_table_aggregates_usage_and_tickets(contract: Contract) ->
     assert np.isnan(table.loc["B", "avg_data_gb"])
 
 
+def _tickets(*customers: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ticket_id": [f"t{i}" for i in range(len(customers))],
+            "customer_id": list(customers),
+            "satisfaction": [3.0] * len(customers),
+            "resolution_hours": [2.0] * len(customers),
+        }
+    )
+
+
+def test_the_join_says_how_many_keys_matched_and_warns_of_the_rest(
+    contract: Contract, caplog: pytest.LogCaptureFixture
+) -> None:
+    customers = pd.DataFrame({"customer_id": ["A", "B"]})
+
+    build_primary_table(customers, contract, usage=_usage(), tickets=_tickets("A", "Z"))
+
+    assert (
+        "tickets: 1 of 2 rows name one of the 2 customers (by customer_id); 1 of the 2 "
+        "customers have tickets rows; the rows of 1 unknown or quarantined customers "
+        "are dropped (e.g. ['Z'])" in caplog.text
+    )
+
+
+def test_keys_that_do_not_join_stop_with_the_cause_not_its_consequences(
+    contract: Contract,
+) -> None:
+    customers = pd.DataFrame({"customer_id": ["C0000001", "C0000002"]})
+    by_number = _tickets("1", "2", "2")  # the same customers, written as integers
+
+    with pytest.raises(ContractError) as stopped:
+        build_primary_table(
+            customers,
+            contract,
+            usage=_usage().assign(customer_id="C0000001"),
+            tickets=by_number,
+        )
+
+    assert str(stopped.value).startswith(
+        "The keys of tickets do not join customers: tickets: 0 of 3 rows name one of "
+        "the 2 customers (by customer_id); 0 of the 2 customers have tickets rows. "
+        "Keys of tickets, e.g. ['1', '2']; of customers, e.g. ['C0000001', 'C0000002']."
+    )
+
+
 def test_build_primary_table_names_sources_missing_from_the_join(
     contract: Contract,
 ) -> None:
