@@ -117,7 +117,7 @@ def _model_and_evaluation(  # noqa: PLR0913, PLR0917
     log("Completed node: model_engineering.fit_calibration")
     validation_predictions = predict_split(validation, calibrated, schema)
     log("Completed node: model_engineering.predict_validation")
-    decision = choose_threshold(validation_predictions, schema)
+    decision = choose_threshold(validation_predictions, schema, modelling)
     log("Completed node: model_engineering.choose_threshold")
     conformal = fit_conformal(validation, calibrated, schema, evaluation)
     log("Completed node: model_engineering.fit_conformal")

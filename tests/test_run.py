@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,12 @@ def test_kedro_run_end_to_end(tmp_path: Path) -> None:
     assert "Warning:" not in printed, printed[:3000]
     assert "Downloading artifacts" not in printed
     assert "(hist_gradient_boosting), majority" in printed  # the summary names the kind
+    # ... and each baseline's accuracy beside the model's, with how it decided.
+    assert re.search(
+        r"test accuracy 0\.\d{4} \(threshold 0\.\d\d: best validation F1\), "
+        r"majority 0\.\d{4}, logistic 0\.\d{4}, boosted_trees 0\.\d{4}",
+        printed,
+    ), printed[-3000:]
     data = project / "data"
     for split in ("train_set", "validation_set", "test_set"):
         assert list(

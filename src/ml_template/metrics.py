@@ -86,6 +86,32 @@ def expected_calibration_error(
     return float(np.abs(gap).sum() / max(rows.sum(), 1))
 
 
+def best_threshold(
+    target: np.ndarray, positive: np.ndarray, rule: str, cost_ratio: float = 1.0
+) -> float:
+    """The threshold on the positive-class probability that maximises F1 or accuracy,
+    or (``rule="cost"``) minimises false alarms plus ``cost_ratio`` times missed
+    positives, over these rows (a row is positive from the threshold up)."""
+    if rule == "f1":
+        return best_f1_threshold(target, positive)
+    order = np.argsort(-positive, kind="stable")
+    ranked, hits = positive[order], np.asarray(target)[order] == 1
+    last = np.r_[ranked[1:] != ranked[:-1], True]  # each distinct probability once
+    true_positives, false_positives = np.cumsum(hits)[last], np.cumsum(~hits)[last]
+    thresholds = ranked[last]
+    missed = hits.sum() - true_positives
+    if rule == "accuracy":
+        score = true_positives - false_positives  # + the rows' own constant
+    else:
+        score = -(false_positives + cost_ratio * missed)
+    # Calling nothing positive is a candidate too: above every probability.
+    nothing = -cost_ratio * hits.sum() if rule == "cost" else 0.0
+    best = int(np.argmax(score))
+    if score[best] < nothing:
+        return float(np.nextafter(ranked[0], np.inf))
+    return float(thresholds[best])
+
+
 def best_f1_threshold(target: np.ndarray, positive_probability: np.ndarray) -> float:
     """The threshold on the positive-class probability that maximises F1."""
     from sklearn import metrics  # noqa: PLC0415

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -121,9 +121,27 @@ class ModelParams(BaseModel):
         return ModelParams.model_validate({"kind": self.kind, **blocks})
 
 
+class DecisionParams(BaseModel):
+    """``model_engineering.decision``: how a binary model's threshold is chosen on the
+    validation split."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: Literal["f1", "accuracy", "cost"] = Field(
+        default="f1",
+        description="Maximise F1 or accuracy, or minimise the cost of errors.",
+    )
+    cost_ratio: float = Field(
+        default=1.0,
+        gt=0,
+        description="rule cost: what a missed positive costs, in false alarms.",
+    )
+
+
 class ModelEngineeringParams(BaseModel):
     """``model_engineering`` in ``parameters_model_engineering.yml``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: ModelParams
+    decision: DecisionParams = Field(default_factory=DecisionParams)

@@ -55,6 +55,22 @@ def experiment_params(pipelines: list[str]) -> dict[str, str]:
     )
 
 
+_RULES = {
+    "f1": "best validation F1",
+    "accuracy": "best validation accuracy",
+    "cost": "least validation cost",
+}
+
+
+def _decided(metrics: dict[str, Any]) -> str:
+    """How the model's labels were decided, for the summary's accuracy."""
+    threshold = metrics.get("decision_threshold")
+    if threshold is None:
+        return " (most probable class)"
+    rule = metrics.get("decision_rule", "f1")
+    return f" (threshold {threshold:.2f}: {_RULES.get(rule, rule)})"
+
+
 def summary(
     record: RunRecord, outputs: dict[str, Any], mlflow_address: str | None
 ) -> list[str]:
@@ -74,8 +90,9 @@ def summary(
             + ", "
             + ", ".join(f"{n} {b['roc_auc']:.4f}" for n, b in baselines.items())
             + (f", oracle {oracle['roc_auc']:.4f}" if oracle else "")
-            + f"; accuracy {model['accuracy']:.4f}"
         )
+        lines.append(f"  test accuracy {model['accuracy']:.4f}{_decided(metrics)}, ")
+        lines[-1] += ", ".join(f"{n} {b['accuracy']:.4f}" for n, b in baselines.items())
         calibration = metrics.get("calibration")
         if calibration:
             lines.append(

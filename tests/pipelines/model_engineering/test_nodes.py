@@ -17,9 +17,17 @@ from ml_template.pipelines.model_engineering.nodes import (
     choose_threshold,
     fit_preprocessing,
 )
-from tests.conftest import KINDS, TOY_SETTINGS, toy_contract, toy_model, toy_split
+from tests.conftest import (
+    KINDS,
+    TOY_SETTINGS,
+    toy_contract,
+    toy_hyperparameters,
+    toy_model,
+    toy_split,
+)
 
 TOY = toy_contract()
+MODELLING = ModelEngineeringParams.model_validate(toy_hyperparameters())
 
 
 def test_fit_preprocessing_uses_only_the_training_split() -> None:
@@ -92,9 +100,9 @@ def test_multiclass_targets_get_one_probability_per_class(kind: str) -> None:
     np.testing.assert_allclose(predictions[columns].sum(axis=1), 1.0, atol=1e-5)
     predicted = np.asarray(classes)[predictions[columns].to_numpy().argmax(axis=1)]
     assert (predicted == validation["label"]).mean() > 0.6
-    assert choose_threshold(predictions.assign(label=validation["label"]), schema) == {
-        "threshold": None
-    }
+    assert choose_threshold(
+        predictions.assign(label=validation["label"]), schema, MODELLING
+    ) == {"threshold": None, "rule": "most probable class"}
 
 
 @pytest.mark.parametrize("kind", KINDS)

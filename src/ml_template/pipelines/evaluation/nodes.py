@@ -86,6 +86,8 @@ def evaluate_model(
             **coverage(prediction_sets(probabilities, conformal), target),
         },
         "decision_threshold": decision["threshold"],
+        # Bundles from before the rule was a setting chose by F1.
+        "decision_rule": decision.get("rule", "f1"),
         "roc_auc_gain_over_logistic": model_metrics["roc_auc"]
         - baselines["logistic"]["roc_auc"],
         "roc_auc_gain_over_boosted_trees": model_metrics["roc_auc"]

@@ -14,7 +14,7 @@ import pyarrow.dataset as ds
 
 from ml_template.conformal import fit_sets
 from ml_template.contract import Contract, frames
-from ml_template.metrics import best_f1_threshold
+from ml_template.metrics import best_threshold
 from ml_template.models import (
     FittedModel,
     ModelEngineeringParams,
@@ -239,20 +239,29 @@ def fit_conformal(
 
 
 def choose_threshold(
-    validation_predictions: pd.DataFrame, contract: Contract
-) -> dict[str, float | None]:
-    """The decision rule: the positive-class threshold maximising validation F1.
+    validation_predictions: pd.DataFrame,
+    contract: Contract,
+    params: ModelEngineeringParams,
+) -> dict[str, Any]:
+    """The decision rule: the positive-class threshold that does best on the
+    validation split by ``params.decision.rule`` (F1, accuracy, or the cost of errors
+    with ``cost_ratio``).
 
     Returns:
-        ``{"threshold": t}`` for a binary target; ``{"threshold": None}`` (the most
-        probable class wins) otherwise.
+        ``{"threshold": t, "rule": ...}`` for a binary target (``cost_ratio`` too for
+        the cost rule); ``{"threshold": None, "rule": "most probable class"}``
+        otherwise.
     """
-    table = contract.table
+    table, decision = contract.table, params.decision
     if not table.is_binary:
-        return {"threshold": None}
+        return {"threshold": None, "rule": "most probable class"}
     target = encode_target(validation_predictions, table)
     positive = validation_predictions[probability_columns(table.classes)[1]]
-    return {"threshold": best_f1_threshold(target, positive.to_numpy())}
+    threshold = best_threshold(
+        target, positive.to_numpy(), decision.rule, decision.cost_ratio
+    )
+    cost = {"cost_ratio": decision.cost_ratio} if decision.rule == "cost" else {}
+    return {"threshold": threshold, "rule": decision.rule, **cost}
 
 
 @frames.pandas_splits

@@ -13,12 +13,14 @@ from sklearn.metrics import roc_auc_score
 from {{ cookiecutter.python_package }}.contract import Contract
 from {{ cookiecutter.python_package }}.metrics import (
     best_f1_threshold,
+    best_threshold,
     classification_metrics,
     expected_calibration_error,
 )
-from {{ cookiecutter.python_package }}.models import FittedModel, Model
+from {{ cookiecutter.python_package }}.models import FittedModel, Model, ModelEngineeringParams
 from {{ cookiecutter.python_package }}.models.estimator import FittedClassifier
 from {{ cookiecutter.python_package }}.models.fitted import predict_split
+from {{ cookiecutter.python_package }}.models.params import DecisionParams
 from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import predict_baselines
 from {{ cookiecutter.python_package }}.pipelines.evaluation.nodes import (
     challenge_champion,
@@ -42,9 +44,16 @@ from {{ cookiecutter.python_package }}.pipelines.model_engineering.nodes import 
 )
 from {{ cookiecutter.python_package }}.preprocessing import encode_target
 from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
-from tests.conftest import KINDS, toy_contract, toy_model, toy_split
+from tests.conftest import (
+    KINDS,
+    toy_contract,
+    toy_hyperparameters,
+    toy_model,
+    toy_split,
+)
 
 TOY = toy_contract()
+MODELLING = ModelEngineeringParams.model_validate(toy_hyperparameters())
 
 EVALUATION_PARAMS = EvaluationParams(
     logistic_baseline={"C": 1.0, "max_iter": 500},
@@ -115,6 +124,47 @@ def test_multiclass_metrics_are_macro_averaged() -> None:
     assert result["accuracy"] == 0.75
     assert result["recall"] == pytest.approx((1 + 1 + 0.5) / 3)
     assert 0 < result["roc_auc"] <= 1
+
+
+# Ten validation rows: 3 positives among the scores; the rules disagree.
+_SCORES = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.3, 0.2, 0.1])
+_HITS = np.array([1, 0, 0, 1, 0, 0, 1, 0, 0, 0])
+
+
+@pytest.mark.parametrize(
+    ("rule", "cost_ratio", "threshold"),
+    [
+        ("accuracy", 1.0, 0.95),  # 8 of 10 right; calling 0.5 and up positive: 6
+        ("cost", 1.0, 0.95),  # 2 misses at 1 each < any cut catching more
+        ("cost", 10.0, 0.5),  # a miss costs 10 false alarms: catch all three
+        ("f1", 1.0, 0.5),  # F1 0.6 with all three caught
+    ],
+)
+def test_each_decision_rule_picks_its_own_threshold(
+    rule: str, cost_ratio: float, threshold: float
+) -> None:
+    assert best_threshold(_HITS, _SCORES, rule, cost_ratio) == pytest.approx(threshold)
+
+
+def test_calling_nothing_positive_is_a_candidate_when_errors_cost_alike() -> None:
+    hits, scores = np.array([0, 0, 1, 0]), np.array([0.9, 0.8, 0.1, 0.05])
+
+    assert best_threshold(hits, scores, "accuracy") > 0.9  # nothing positive: 3 of 4
+
+
+def test_the_rule_is_recorded_with_the_threshold(trained) -> None:
+    _, validation, _, model, _ = trained
+    predictions = predict_split(validation, model, TOY)
+    costly = MODELLING.model_copy(
+        update={"decision": DecisionParams(rule="cost", cost_ratio=5.0)}
+    )
+
+    decision = choose_threshold(predictions, TOY, costly)
+    default = choose_threshold(predictions, TOY, MODELLING)
+
+    assert decision["rule"] == "cost" and decision["cost_ratio"] == 5.0
+    assert default["rule"] == "f1"
+    assert decision["threshold"] <= default["threshold"]  # misses cost more: lower
 
 
 def test_best_f1_threshold_separates_the_classes() -> None:
@@ -196,7 +246,7 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
 
     calibrated = fit_calibration(validation, model, TOY)
     validation_predictions = predict_split(validation, calibrated, TOY)
-    decision = choose_threshold(validation_predictions, TOY)
+    decision = choose_threshold(validation_predictions, TOY, MODELLING)
     conformal = fit_conformal(validation, calibrated, TOY, EVALUATION_PARAMS)
     fitted = assemble_model(calibrated, decision, conformal, {"numeric": {}})
     test_predictions = predict_split(test, fitted, TOY)
@@ -329,7 +379,10 @@ def test_multiclass_has_no_threshold() -> None:
         }
     )
 
-    assert choose_threshold(predictions, schema) == {"threshold": None}
+    assert choose_threshold(predictions, schema, MODELLING) == {
+        "threshold": None,
+        "rule": "most probable class",
+    }
 
 
 def test_plots_are_figures_with_content(trained) -> None:

@@ -63,7 +63,11 @@ def create_pipeline(contract: Contract) -> Pipeline:
             ),
             Node(
                 choose_threshold,
-                inputs=["validation_predictions", _CONTRACT],
+                inputs=[
+                    "validation_predictions",
+                    _CONTRACT,
+                    "params:model_engineering",
+                ],
                 outputs="decision_threshold",
                 name="choose_threshold",
             ),
