@@ -24,6 +24,8 @@ _SAMPLE = 10_000  # values a date format is tried on (the whole column is then p
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
+_FEW_CODES = 12  # whole numbers with at most this many values may be codes
+_WEIGHT = re.compile(r"(^|_)(weights?|wts?|wgt|pweight|perwt|hhwt|sample_weight)(_|$)")
 
 
 @dataclass
@@ -154,8 +156,38 @@ def _number(
     low, high = float(numbers.min()), float(numbers.max())
     fields |= _range(low, high)
     return DraftColumn(
-        name, fields, f"number, observed {low:g} to {high:g}; {note}", checks
+        name,
+        fields,
+        f"number, observed {low:g} to {high:g}; {note}",
+        checks + _code_or_weight(name, given, numbers),
     )
+
+
+def _code_or_weight(name: str, given: pd.Series, numbers: pd.Series) -> list[str]:
+    """What a number column may be instead: codes (few whole values, or written with
+    leading zeros) or a sample weight (by its name)."""
+    checks = []
+    distinct = sorted(numbers.dropna().unique())
+    whole = bool((numbers.dropna() % 1 == 0).all())
+    if given.str.match(r"^-?0\d").any():
+        padded = sorted(given[given.str.match(r"^-?0\d")].unique())[:3]
+        checks.append(
+            f"written with leading zeros ({', '.join(padded)}): a code? Codes are a "
+            "category (or text, for an id), not a quantity"
+        )
+    elif whole and len(distinct) <= _FEW_CODES:
+        shown = ", ".join(f"{v:g}" for v in distinct[:8])
+        checks.append(
+            f"{len(distinct)} whole values ({shown}{', ...' if len(distinct) > 8 else ''}"  # noqa: PLR2004
+            "): a code or a scale? Codes name groups (a category with these values); a "
+            "scale or a count stays a number"
+        )
+    if _WEIGHT.search(name):
+        checks.append(
+            "looks like a sample weight (its name): a row's weight is not a feature. "
+            "The template does not weight rows yet; `role: ignore` keeps it out"
+        )
+    return checks
 
 
 def _range(low: float, high: float) -> dict[str, float]:

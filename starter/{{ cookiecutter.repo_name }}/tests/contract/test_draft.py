@@ -81,6 +81,34 @@ def test_a_drafted_range_never_excludes_an_observed_value() -> None:
     assert (drafted["mass"]["min"], drafted["mass"]["max"]) == (2340, 6660)
 
 
+def test_codes_scales_and_weights_are_flagged_for_a_decision() -> None:
+    rng = np.random.default_rng(0)
+    rows = 400
+    frame = pd.DataFrame(
+        {
+            "religiousness": rng.integers(1, 6, rows).astype(str),  # a 1-5 scale
+            "state": rng.choice(["01", "06", "36", "48"], rows),  # FIPS codes
+            "income": rng.normal(50_000, 9_000, rows).round(2).astype(str),
+            "perwt": rng.uniform(20, 400, rows).round(1).astype(str),
+        }
+    )
+
+    drafted = _by_name(frame)
+
+    assert drafted["religiousness"]["checks"] == [
+        "5 whole values (1, 2, 3, 4, 5): a code or a scale? Codes name groups (a "
+        "category with these values); a scale or a count stays a number"
+    ]
+    assert drafted["state"]["checks"][0].startswith(
+        "written with leading zeros (01, 06): a code?"
+    )
+    assert drafted["income"]["checks"] == []
+    assert drafted["perwt"]["checks"] == [
+        "looks like a sample weight (its name): a row's weight is not a feature. The "
+        "template does not weight rows yet; `role: ignore` keeps it out"
+    ]
+
+
 def test_ambiguous_dates_are_flagged() -> None:
     frame = pd.DataFrame({"when": ["01/02/2020", "03/04/2020", "05/06/2020"]})
 
