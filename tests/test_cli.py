@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from kedro.io import DatasetError
+from kedro_mlflow.pipeline.pipeline_ml import KedroMlflowPipelineMLError
 
-from ml_template.cli import SHOW_TRACEBACK, short_message
+from ml_template.cli import SHOW_TRACEBACK, node_error, short_message
 from ml_template.contract.cleaning import ContractError
 from ml_template.runs.records import UnknownRunError
 
@@ -39,6 +40,23 @@ def test_a_wrapped_user_error_keeps_the_dataset_name() -> None:
 def test_an_unexpected_error_keeps_its_traceback() -> None:
     assert short_message(KeyError("model")) is None
     assert short_message(DatasetError("cannot read parquet")) is None
+
+
+def test_a_nodes_error_is_not_hidden_by_kedro_mlflows_pipeline_check() -> None:
+    """After a node fails, Kedro's runner filters the pipeline to suggest a resume,
+    which kedro-mlflow's training pipeline refuses: the node's error is the one."""
+    try:
+        try:
+            raise RuntimeError("a bug in plot_importances")
+        except RuntimeError:
+            raise KedroMlflowPipelineMLError("inputs are free") from None
+    except KedroMlflowPipelineMLError as raised:
+        shown = node_error(raised)
+
+    assert isinstance(shown, RuntimeError)
+    assert str(shown) == "a bug in plot_importances"
+    alone = KedroMlflowPipelineMLError("a real inconsistency")
+    assert node_error(alone) is alone
 
 
 def test_show_traceback_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import click
 from kedro.framework.cli.project import run as kedro_run
 from kedro.validation import DataValidationError
+from kedro_mlflow.pipeline.pipeline_ml import KedroMlflowPipelineMLError
 
 from ml_template.config import project_root
 from ml_template.contract.cleaning import CONTRACT_FILE
@@ -55,6 +56,19 @@ def short_message(error: BaseException) -> str | None:
     return f"{message}\n(the traceback: {SHOW_TRACEBACK}=1)"
 
 
+def node_error(error: BaseException) -> BaseException:
+    """The error a node raised, when kedro-mlflow's pipeline check raised over it.
+
+    After a node fails, Kedro's runner filters the pipeline to suggest how to resume;
+    kedro-mlflow's training pipeline refuses a part without the model's producers
+    ("inputs are free for the inference pipeline"), and that error ended the run in
+    place of the node's.
+    """
+    if isinstance(error, KedroMlflowPipelineMLError) and error.__context__ is not None:
+        return error.__context__
+    return error
+
+
 def in_this_project(message: str, env: str | None) -> str:
     """``message`` with the configuration files it names in general (``conf/<env>/``)
     made this run's: the contract's, and any other as the run's environment has it,
@@ -78,10 +92,13 @@ def _ending_on_user_errors(callback: Callable[..., Any]) -> Callable[..., Any]:
             os.environ[ENV_VARIABLE] = kwargs["env"]  # contract (pipeline_registry)
         try:
             return callback(*args, **kwargs)
-        except Exception as error:
+        except Exception as raised:
+            error = node_error(raised)
             message = short_message(error)
             if message is None:
-                raise
+                if error is raised:
+                    raise
+                raise error from None
             env = kwargs.get("env")
             raise click.ClickException(in_this_project(message, env)) from None
 
