@@ -91,25 +91,23 @@ def best_threshold(
 ) -> float:
     """The threshold on the positive-class probability that maximises F1 or accuracy,
     or (``rule="cost"``) minimises false alarms plus ``cost_ratio`` times missed
-    positives, over these rows (a row is positive from the threshold up)."""
+    positives, over these rows (a row is positive from the threshold up; above every
+    probability, none is)."""
     if rule == "f1":
         return best_f1_threshold(target, positive)
-    order = np.argsort(-positive, kind="stable")
-    ranked, hits = positive[order], np.asarray(target)[order] == 1
-    last = np.r_[ranked[1:] != ranked[:-1], True]  # each distinct probability once
-    true_positives, false_positives = np.cumsum(hits)[last], np.cumsum(~hits)[last]
-    thresholds = ranked[last]
-    missed = hits.sum() - true_positives
+    from sklearn.metrics import roc_curve  # noqa: PLC0415
+
+    hits = np.asarray(target) == 1
+    false_rate, true_rate, thresholds = roc_curve(
+        hits, positive, drop_intermediate=False
+    )
+    caught, false_alarms = true_rate * hits.sum(), false_rate * (~hits).sum()
     if rule == "accuracy":
-        score = true_positives - false_positives  # + the rows' own constant
+        score = caught - false_alarms  # right answers, less a constant
     else:
-        score = -(false_positives + cost_ratio * missed)
-    # Calling nothing positive is a candidate too: above every probability.
-    nothing = -cost_ratio * hits.sum() if rule == "cost" else 0.0
-    best = int(np.argmax(score))
-    if score[best] < nothing:
-        return float(np.nextafter(ranked[0], np.inf))
-    return float(thresholds[best])
+        score = -(false_alarms + cost_ratio * (hits.sum() - caught))
+    best = float(thresholds[int(np.argmax(score))])
+    return best if np.isfinite(best) else float(np.nextafter(positive.max(), np.inf))
 
 
 def best_f1_threshold(target: np.ndarray, positive_probability: np.ndarray) -> float:

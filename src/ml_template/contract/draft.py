@@ -25,6 +25,8 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _FEW_CODES = 12  # whole numbers with at most this many values may be codes
+_SHOWN_CODES = 8
+_PADDED = r"^-?0\d"  # a number written with a leading zero: 01, 007
 _WEIGHT = re.compile(r"(^|_)(weights?|wts?|wgt|pweight|perwt|hhwt|sample_weight)(_|$)")
 
 
@@ -169,18 +171,19 @@ def _code_or_weight(name: str, given: pd.Series, numbers: pd.Series) -> list[str
     checks = []
     distinct = sorted(numbers.dropna().unique())
     whole = bool((numbers.dropna() % 1 == 0).all())
-    if given.str.match(r"^-?0\d").any():
-        padded = sorted(given[given.str.match(r"^-?0\d")].unique())[:3]
+    padded = sorted(given[given.str.match(_PADDED)].unique())[:3]
+    if padded:
         checks.append(
             f"written with leading zeros ({', '.join(padded)}): a code? Codes are a "
             "category (or text, for an id), not a quantity"
         )
     elif whole and len(distinct) <= _FEW_CODES:
-        shown = ", ".join(f"{v:g}" for v in distinct[:8])
+        shown = [f"{v:g}" for v in distinct[:_SHOWN_CODES]]
+        more = ["..."] if len(distinct) > _SHOWN_CODES else []
         checks.append(
-            f"{len(distinct)} whole values ({shown}{', ...' if len(distinct) > 8 else ''}"  # noqa: PLR2004
-            "): a code or a scale? Codes name groups (a category with these values); a "
-            "scale or a count stays a number"
+            f"{len(distinct)} whole values ({', '.join(shown + more)}): a code or a "
+            "scale? Codes name groups (a category with these values); a scale or a "
+            "count stays a number"
         )
     if _WEIGHT.search(name):
         checks.append(

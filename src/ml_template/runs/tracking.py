@@ -91,8 +91,10 @@ def summary(
             + ", ".join(f"{n} {b['roc_auc']:.4f}" for n, b in baselines.items())
             + (f", oracle {oracle['roc_auc']:.4f}" if oracle else "")
         )
-        lines.append(f"  test accuracy {model['accuracy']:.4f}{_decided(metrics)}, ")
-        lines[-1] += ", ".join(f"{n} {b['accuracy']:.4f}" for n, b in baselines.items())
+        lines.append(
+            f"  test accuracy {model['accuracy']:.4f}{_decided(metrics)}, "
+            + ", ".join(f"{n} {b['accuracy']:.4f}" for n, b in baselines.items())
+        )
         calibration = metrics.get("calibration")
         if calibration:
             lines.append(

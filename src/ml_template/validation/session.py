@@ -77,9 +77,9 @@ class ValidationSession:
         """
         spark = not hasattr(data, "__len__")  # a PySpark DataFrame
         with self._lock:
-            asset, gx_suite = self._check(suite, without_target, spark)
+            whole_frame, gx_suite = self._check(suite, without_target, spark)
             detailed = self.detailed
-            batch = asset.get_batch(batch_parameters={"dataframe": data})
+            batch = whole_frame.get_batch(batch_parameters={"dataframe": data})
             result = batch.validate(
                 gx_suite,
                 result_format=self._summary

@@ -28,7 +28,7 @@ from {{ cookiecutter.python_package }}.config import project_root
 from {{ cookiecutter.python_package }}.contract.cleaning import CONTRACT_FILE
 from {{ cookiecutter.python_package }}.contract.loading import ENV_VARIABLE, contract_file
 from {{ cookiecutter.python_package }}.runs.tracking import experiment_params
-from {{ cookiecutter.python_package }}.user_errors import UserError
+from {{ cookiecutter.python_package }}.user_errors import UserError, causes
 
 SHOW_TRACEBACK = "SHOW_TRACEBACK"
 _USER_ERRORS = (UserError, DataValidationError)
@@ -36,14 +36,7 @@ _USER_ERRORS = (UserError, DataValidationError)
 
 def user_error(error: BaseException) -> BaseException | None:
     """The user error in ``error``'s chain of causes, if there is one."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, _USER_ERRORS):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    return next((c for c in causes(error) if isinstance(c, _USER_ERRORS)), None)
 
 
 def short_message(error: BaseException) -> str | None:

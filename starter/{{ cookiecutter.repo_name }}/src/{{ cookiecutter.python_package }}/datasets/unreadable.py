@@ -11,7 +11,10 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from {{ cookiecutter.python_package }}.user_errors import UserError
+import pyarrow as pa
+from pandas.errors import EmptyDataError
+
+from {{ cookiecutter.python_package }}.user_errors import UserError, causes
 
 SOURCES_FILE = "conf/<env>/catalog_sources.yml"
 
@@ -25,40 +28,28 @@ def unreadable(
 ) -> UnreadableFileError | None:
     """The error to end the run with when ``path`` (dataset ``name``) failed with
     ``error``, or None when it is none of the cases known here."""
-    causes = _chain(error)
+    chain = causes(error)
     size = path.stat().st_size
-    if any(type(c).__name__ == "EmptyDataError" for c in causes) or size == 0:
+    if size == 0 or any(isinstance(c, EmptyDataError) for c in chain):
         what = "empty (0 bytes)" if size == 0 else f"blank ({size} bytes, no header)"
         return UnreadableFileError(
             f"{name}: {path} is {what}. Put the export there, or point {name} in "
             f"{SOURCES_FILE} at it."
         )
-    if any(isinstance(c, UnicodeDecodeError) for c in causes):
+    if any(isinstance(c, UnicodeDecodeError) for c in chain):
         line, byte, text = _first_bad_line(path)
         return UnreadableFileError(
             f"{name}: {path} is not UTF-8 text: line {line} holds the byte 0x{byte:02x} "
             f"({text!r}). Say the file's encoding under {name} in {SOURCES_FILE}: "
             "load_args: {encoding: latin-1} (or the one it was written in)."
         )
-    if path.suffix == ".parquet" and any(
-        type(c).__module__.startswith("pyarrow") for c in causes
-    ):
-        reason = str(causes[-1]).split(". ")[0]
+    if path.suffix == ".parquet" and isinstance(chain[-1], pa.ArrowException):
+        reason = str(chain[-1]).split(". ")[0]
         return UnreadableFileError(
             f"{name}: {path} is not a readable Parquet file ({reason}): it was cut "
             "short or is not Parquet. Export it again."
         )
     return None
-
-
-def _chain(error: BaseException) -> list[BaseException]:
-    """``error`` and its causes, outermost first."""
-    found: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in found:
-        found.append(current)
-        current = current.__cause__ or current.__context__
-    return found
 
 
 def _first_bad_line(path: Path) -> tuple[int, int, str]:
