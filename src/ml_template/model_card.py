@@ -139,7 +139,13 @@ def _data(
             f" {kinds} input columns; snapshot date {contract.as_of_date}. Rows that "
             "break the contract (`contract.yml`) are quarantined, not trained on. "
             f"The model was trained on {_count((reference or {}).get('rows'))} rows "
-            f"and tested on {metrics['test_rows']:,}.",
+            f"and tested on {metrics['test_rows']:,}"
+            + (
+                f"; each row counts by its sample weight `{table.weight}`, in "
+                "training and in every metric below."
+                if table.weight
+                else "."
+            ),
             Table(["source", "description", "role", "columns", "quarantined"], rows),
         ],
     )

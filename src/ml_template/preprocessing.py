@@ -140,3 +140,12 @@ def encode_target(frame: IntoDataFrame, schema: DatasetSchema) -> np.ndarray:
             f"Target '{schema.target}' has values outside {schema.classes}: {unknown}"
         )
     return codes.astype("int64")
+
+
+def sample_weights(frame: IntoDataFrame, schema: DatasetSchema) -> np.ndarray | None:
+    """How much each row counts (the contract's ``role: weight`` column), or None
+    when every row counts once."""
+    if schema.weight is None:
+        return None
+    weights = nw.from_native(frame, eager_only=True)[schema.weight]
+    return weights.to_numpy().astype("float64")

@@ -20,11 +20,18 @@ class DatasetSchema(BaseModel):
         default_factory=dict, description="Categorical column -> allowed values."
     )
     date: list[str] = Field(default_factory=list)
+    weight: str | None = Field(
+        default=None, description="Sample-weight column: how much each row counts."
+    )
 
     @property
     def columns(self) -> list[str]:
-        """Every column of the primary table, ids and target first."""
-        return [*self.ids, self.target, *self.numeric, *self.categorical, *self.date]
+        """Every column of the primary table, ids, target and weight first."""
+        weight = [self.weight] if self.weight else []
+        return [
+            *self.ids, self.target, *weight,
+            *self.numeric, *self.categorical, *self.date,
+        ]  # fmt: skip
 
     @property
     def features(self) -> list[str]:

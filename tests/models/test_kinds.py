@@ -3,6 +3,7 @@ and ``model_engineering.model``: the kind chosen by configuration, its settings 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ml_template.models import ModelEngineeringParams, ModelParams, Task
-from ml_template.models.base import Model
+from ml_template.models.base import Model, ModelInputs
 from ml_template.pipelines.model_engineering.nodes import split_inputs
 from ml_template.preprocessing import Preprocessor, fit_preprocessor
 from tests.conftest import KINDS, TOY_SETTINGS, toy_contract, toy_split
@@ -52,6 +53,27 @@ def test_each_kind_learns_and_gives_logits(kind, classes, shape) -> None:
     assert min(r["validation_loss"] for r in history) < history[0]["validation_loss"]
     predicted = raw > 0 if raw.ndim == 1 else raw.argmax(axis=1)
     assert (predicted == validation.target).mean() > 0.6
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_learns_nothing_from_rows_of_weight_zero(kind) -> None:
+    train, validation, task = _inputs()
+    # Every row again with the wrong label: unweighted, the labels are noise.
+    doubled = ModelInputs(
+        np.concatenate([train.numeric, train.numeric]),
+        np.concatenate([train.categorical, train.categorical]),
+        train.cardinalities,
+        np.concatenate([train.labels(), 1 - train.labels()]),
+    )
+    weighted = dataclasses.replace(doubled, weight=np.repeat([1.0, 0.0], len(train)))
+
+    def accuracy(inputs: ModelInputs) -> float:
+        model = _model(kind, task)
+        model.fit(inputs, validation)
+        return float(((model.predict_raw(validation) > 0) == validation.target).mean())
+
+    assert accuracy(weighted) > 0.6
+    assert accuracy(weighted) > accuracy(doubled) + 0.05
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -233,6 +233,16 @@ def _primary(contract: Contract) -> list[Rule]:
             f"{at}.columns.{table.target}.values",
         ),
     ]
+    if table.weight:
+        field = f"{at}.columns.{table.weight}"
+        rules += [
+            ("expect_column_values_to_not_be_null", {"column": table.weight}, field),
+            (
+                "expect_column_values_to_be_between",
+                {"column": table.weight, "min_value": 0},
+                f"{field} (a weight is never negative)",
+            ),
+        ]
     for name in table.features:
         if name in entity.columns:
             column = entity.columns[name]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ml_template.schema import DatasetSchema
 
 Action = Literal["quarantine", "fail"]
-Role = Literal["id", "target", "feature", "date", "ignore"]
+Role = Literal["id", "target", "feature", "date", "weight", "ignore"]
 ColumnType = Literal["number", "category", "date", "text"]
 Aggregation = Literal[
     "mean", "sum", "min", "max", "median", "std", "count", "size", "nunique"
@@ -181,6 +181,15 @@ class Column(_Strict):
             )
         if self.role == "date" and self.type != "date":
             raise ValueError("a column with role `date` has type `date`")
+        if self.role == "weight" and (
+            self.type != "number"
+            or not isinstance(self.min, int | float)
+            or self.min < 0
+        ):
+            raise ValueError(
+                "a column with role `weight` is a `number` with `min: 0` or more "
+                "(a row's weight is never negative)"
+            )
         return self
 
     @property
@@ -191,8 +200,8 @@ class Column(_Strict):
 
     @property
     def mandatory(self) -> bool:
-        """Whether a missing value breaks the row (ids and targets always do)."""
-        return self.required or self.role in ("id", "target")
+        """Whether a missing value breaks the row (ids, targets and weights always do)."""
+        return self.required or self.role in ("id", "target", "weight")
 
     @property
     def canonical(self) -> dict[str, str]:
@@ -282,6 +291,12 @@ class Source(_Strict):
                 raise ValueError(
                     f"{field} names {unknown}, not among columns {sorted(known)}"
                 )
+        weights = [n for n, c in self.columns.items() if c.role == "weight"]
+        if len(weights) > 1 or (weights and self.join):
+            raise ValueError(
+                f"columns {weights} have role `weight`: one column of the entity "
+                "source weights its rows"
+            )
         if self.join and self.join.trends and len(self.time_columns) != 1:
             raise ValueError("join.trends need exactly one column with role `date`")
         return self
@@ -310,6 +325,12 @@ class Source(_Strict):
         """The target column, if this source has one."""
         targets = [n for n, c in self.columns.items() if c.role == "target"]
         return targets[0] if targets else None
+
+    @property
+    def weight(self) -> str | None:
+        """The sample-weight column, if this source has one."""
+        weights = [n for n, c in self.columns.items() if c.role == "weight"]
+        return weights[0] if weights else None
 
 
 class Contract(_Strict):
@@ -384,6 +405,7 @@ class Contract(_Strict):
             ids=entity.ids,
             target=self.target,
             classes=list(entity.columns[self.target].values or []),
+            weight=entity.weight,
             numeric=[n for n, c in features.items() if c.type == "number"]
             + self.aggregates,
             categorical={

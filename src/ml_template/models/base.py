@@ -39,13 +39,15 @@ class Task:
 @dataclass(frozen=True)
 class ModelInputs:
     """Rows as every kind reads them: scaled numbers (with missing-value indicators)
-    and category codes (0: missing or unseen in training), and the target's class
-    indices when known."""
+    and category codes (0: missing or unseen in training), the target's class
+    indices when known, and each row's sample weight when the contract names one (a
+    kind weighs its training loss and its validation loss by it)."""
 
     numeric: np.ndarray  # float32, (rows, numeric inputs)
     categorical: np.ndarray  # int64, (rows, categorical columns)
     cardinalities: tuple[int, ...]  # codes per categorical column, 0 included
     target: np.ndarray | None = None  # int64 class indices
+    weight: np.ndarray | None = None  # float64 sample weights; None: each row counts 1
 
     def __len__(self) -> int:
         return len(self.numeric)

@@ -96,7 +96,14 @@ class HistGradientBoosting(Model):
             scoring="loss",
             n_iter_no_change=s.patience,
             **arguments,
-        ).fit(X, y, X_val=_matrix(validation), y_val=validation.labels())
+        ).fit(
+            X,
+            y,
+            sample_weight=train.weight,
+            X_val=_matrix(validation),
+            y_val=validation.labels(),
+            sample_weight_val=validation.weight,
+        )
         # Scores are negative losses; entry 0 is the model before any tree, left out.
         scores = zip(
             self.estimator.train_score_, self.estimator.validation_score_, strict=True
@@ -114,7 +121,7 @@ class HistGradientBoosting(Model):
         if best["step"] < self.estimator.n_iter_:  # keep the best round's trees
             self.estimator = HistGradientBoostingClassifier(
                 max_iter=int(best["step"]), early_stopping=False, **arguments
-            ).fit(X, y)
+            ).fit(X, y, sample_weight=train.weight)
         logger.info(
             "%d boosting rounds, best validation loss %.4f after round %d (kept)",
             len(history),

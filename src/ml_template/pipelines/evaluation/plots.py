@@ -17,7 +17,7 @@ from ml_template.models import FittedModel
 from ml_template.models.fitted import predicted_labels, probability_columns
 from ml_template.pipelines.evaluation.baselines import baseline_probabilities
 from ml_template.pipelines.evaluation.params import EvaluationParams
-from ml_template.preprocessing import encode_target
+from ml_template.preprocessing import encode_target, sample_weights
 from ml_template.schema import DatasetSchema
 
 
@@ -30,9 +30,12 @@ def plot_evaluation(
     params: EvaluationParams,
 ) -> tuple[Figure, Figure, Figure, Figure, Figure]:
     """ROC, precision-recall and reliability diagrams (the model beside the fitted
-    baselines), the confusion matrix and the training curves."""
+    baselines), the confusion matrix and the training curves; with a sample weight,
+    curves, areas, ECE and counts weigh each row by it (the reliability diagram's
+    points count rows: scikit-learn's ``calibration_curve`` takes no weights)."""
     table = contract.table
     target = encode_target(test_predictions, table)
+    weight = sample_weights(test_predictions, table)
     scored = {
         "model": test_predictions[probability_columns(table.classes)].to_numpy()
     } | {
@@ -40,11 +43,15 @@ def plot_evaluation(
         for name in _FITTED_BASELINES
     }
     return (
-        _curves(target, scored, table, "roc"),
-        _curves(target, scored, table, "pr"),
-        _calibration(target, scored, table, params.calibration_bins),
+        _curves(target, scored, table, "roc", weight),
+        _curves(target, scored, table, "pr", weight),
+        _calibration(target, scored, table, params.calibration_bins, weight),
         _confusion(
-            target, scored["model"], fitted_model.decision_threshold["threshold"], table
+            target,
+            scored["model"],
+            fitted_model.decision_threshold["threshold"],
+            table,
+            weight,
         ),
         _training_curves(training_history, fitted_model.model.step_name),
     )
@@ -71,6 +78,7 @@ def _curves(
     scored: dict[str, np.ndarray],
     schema: DatasetSchema,
     kind: str,
+    weight: np.ndarray | None,
 ) -> Figure:
     from sklearn import metrics  # noqa: PLC0415
 
@@ -78,12 +86,15 @@ def _curves(
     axes = figure.subplots()
     for name, probabilities, index in _lines(scored, schema):
         truth, score = target == index, probabilities[:, index]
+        counted = {"sample_weight": weight}
         if kind == "roc":
-            x, y, _ = metrics.roc_curve(truth, score)
-            label = f"{name} (AUC {metrics.roc_auc_score(truth, score):.3f})"
+            x, y, _ = metrics.roc_curve(truth, score, **counted)
+            area = metrics.roc_auc_score(truth, score, **counted)
+            label = f"{name} (AUC {area:.3f})"
         else:
-            y, x, _ = metrics.precision_recall_curve(truth, score)
-            label = f"{name} (AP {metrics.average_precision_score(truth, score):.3f})"
+            y, x, _ = metrics.precision_recall_curve(truth, score, **counted)
+            area = metrics.average_precision_score(truth, score, **counted)
+            label = f"{name} (AP {area:.3f})"
         axes.plot(x, y, label=label)
     if kind == "roc":
         axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
@@ -92,7 +103,7 @@ def _curves(
         )
     else:
         if schema.is_binary:
-            prevalence = float(np.mean(target == 1))
+            prevalence = float(np.average(target == 1, weights=weight))
             axes.axhline(
                 prevalence,
                 linestyle="--",
@@ -109,6 +120,7 @@ def _calibration(
     scored: dict[str, np.ndarray],
     schema: DatasetSchema,
     bins: int,
+    weight: np.ndarray | None,
 ) -> Figure:
     """Reliability diagram: the positive class (binary) or the top class (multi-class)."""
     from sklearn.calibration import calibration_curve  # noqa: PLC0415
@@ -122,7 +134,7 @@ def _calibration(
             hit = probabilities.argmax(axis=1) == target
             predicted = probabilities.max(axis=1)
         observed, mean_predicted = calibration_curve(hit, predicted, n_bins=bins)
-        ece = expected_calibration_error(target, probabilities, bins)
+        ece = expected_calibration_error(target, probabilities, bins, weight)
         axes.plot(mean_predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
     axes.plot(
         [0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated"
@@ -142,6 +154,7 @@ def _confusion(
     probabilities: np.ndarray,
     threshold: float | None,
     schema: DatasetSchema,
+    weight: np.ndarray | None,
 ) -> Figure:
     from sklearn.metrics import ConfusionMatrixDisplay  # noqa: PLC0415
 
@@ -152,6 +165,8 @@ def _confusion(
         predicted_labels(probabilities, threshold),
         labels=list(range(len(schema.classes))),
         display_labels=[str(label) for label in schema.classes],
+        sample_weight=weight,
+        values_format=None if weight is None else ".3g",
         ax=axes,
         colorbar=False,
     )
@@ -188,6 +203,7 @@ def plot_interactive_curves(
 
     table = contract.table
     target = encode_target(test_predictions, table)
+    counted = {"sample_weight": sample_weights(test_predictions, table)}
     probabilities = test_predictions[probability_columns(table.classes)].to_numpy()
     figure = make_subplots(
         rows=1, cols=2, subplot_titles=("ROC curve", "Precision-recall curve")
@@ -195,10 +211,10 @@ def plot_interactive_curves(
     for index in _plotted_classes(table):
         truth, score = target == index, probabilities[:, index]
         name = f"{table.target} = {table.classes[index]}"
-        fpr, tpr, _ = metrics.roc_curve(truth, score)
-        precision, recall, _ = metrics.precision_recall_curve(truth, score)
-        auc = metrics.roc_auc_score(truth, score)
-        average_precision = metrics.average_precision_score(truth, score)
+        fpr, tpr, _ = metrics.roc_curve(truth, score, **counted)
+        precision, recall, _ = metrics.precision_recall_curve(truth, score, **counted)
+        auc = metrics.roc_auc_score(truth, score, **counted)
+        average_precision = metrics.average_precision_score(truth, score, **counted)
         figure.add_trace(
             go.Scatter(x=fpr, y=tpr, name=f"ROC, {name} (AUC {auc:.3f})"), row=1, col=1
         )
@@ -214,7 +230,7 @@ def plot_interactive_curves(
         go.Scatter(x=[0, 1], y=[0, 1], name="chance", line=grey), row=1, col=1
     )
     if table.is_binary:  # precision of a classifier that ranks at random
-        prevalence = float(np.mean(target == 1))
+        prevalence = float(np.average(target == 1, weights=counted["sample_weight"]))
         figure.add_trace(
             go.Scatter(
                 x=[0, 1],

@@ -193,7 +193,9 @@ def _to_raw_names(rows: pd.DataFrame, contract: Contract) -> dict[str, str]:
 def _check_columns(rows: pd.DataFrame, contract: Contract) -> None:
     entity, aggregates = contract.entity, contract.aggregates
     expected = [
-        entity.raw_name(n) for n, c in entity.kept.items() if c.role != "target"
+        entity.raw_name(n)
+        for n, c in entity.kept.items()
+        if c.role not in ("target", "weight")
     ] + aggregates
     missing = [c for c in expected if c not in rows.columns]
     known = {entity.raw_name(n) for n in entity.columns} | set(aggregates)

@@ -323,6 +323,21 @@ def test_without_its_target_column_the_entity_is_unlabelled() -> None:
     assert list(kept.columns) == ["id", "x"]
 
 
+def test_a_sample_weight_is_needed_to_learn_not_to_score() -> None:
+    contract = _contract(
+        {"x": {"type": "number"}, "w": {"type": "number", "role": "weight", "min": 0}}
+    )
+    raw = _raw(x=["1", "2", "3"], w=["1.5", "", "-2"])
+
+    kept, quarantine = clean(raw, contract, "rows")
+    unlabelled, _ = clean(raw.drop(columns=["label", "w"]), contract, "rows")
+    served, _ = check_rows(raw.drop(columns=["label", "w"]), contract, "rows")
+
+    assert kept["w"].tolist() == [1.5]
+    assert _reasons(quarantine) == {"r1": "w: missing", "r2": "w: below 0: '-2'"}
+    assert list(unlabelled.columns) == list(served.columns) == ["id", "x"]
+
+
 def test_typed_parquet_columns_are_kept_and_checked() -> None:
     contract = _contract({"x": {"type": "number", "max": 5}, "day": {"type": "date"}})
     raw = pd.DataFrame(

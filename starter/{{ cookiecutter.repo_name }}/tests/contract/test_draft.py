@@ -104,8 +104,9 @@ def test_codes_scales_and_weights_are_flagged_for_a_decision() -> None:
     )
     assert drafted["income"]["checks"] == []
     assert drafted["perwt"]["checks"] == [
-        "looks like a sample weight (its name): a row's weight is not a feature. The "
-        "template does not weight rows yet; `role: ignore` keeps it out"
+        "a sample weight (its name)? If it says how much the row counts (a survey "
+        "weight), `role: weight` makes training and evaluation count each row by it; a "
+        "measured quantity (a body weight) stays a feature"
     ]
 
 

@@ -156,3 +156,35 @@ def test_a_pattern_that_cannot_be_checked_is_refused_with_the_fix(
         parse_contract(raw)
 
     assert says in str(refused.value)
+
+
+def test_a_sample_weight_column_is_counted_not_learned() -> None:
+    contract = parse_contract(_toy(w={"type": "number", "role": "weight", "min": 0}))
+    table = contract.table
+
+    assert table.weight == "w"
+    assert table.columns[:3] == ["id", "label", "w"]
+    assert "w" not in table.features
+    assert contract.entity.columns["w"].mandatory  # a row without a weight is bad
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        {"type": "number", "role": "weight"},  # no min
+        {"type": "number", "role": "weight", "min": -1},
+        {"type": "category", "role": "weight", "values": ["a", "b"]},
+    ],
+)
+def test_a_weight_is_a_number_never_negative(column: dict[str, Any]) -> None:
+    with pytest.raises(
+        ContractError, match=r"role `weight` is a `number` with `min: 0`"
+    ):
+        parse_contract(_toy(w=column))
+
+
+def test_one_column_weights_the_rows() -> None:
+    weight = {"type": "number", "role": "weight", "min": 0}
+
+    with pytest.raises(ContractError, match=r"one column of the entity source"):
+        parse_contract(_toy(w=weight, v=weight))

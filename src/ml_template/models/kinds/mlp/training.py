@@ -28,19 +28,28 @@ class Batches:
     numeric: torch.Tensor
     categorical: torch.Tensor
     target: torch.Tensor
+    weight: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return len(self.target)
 
+    def total_weight(self, start: int = 0, end: int | None = None) -> float:
+        """How much rows ``start:end`` count: their number, or their weights' sum."""
+        if self.weight is None:
+            return float(len(self.target[start:end]))
+        return float(self.weight[start:end].sum())
+
 
 def to_batches(inputs: ModelInputs, binary: bool, device: str) -> Batches:
     """Prepared inputs as tensors on ``device`` (no copy on the CPU); binary targets
-    as floats for BCE."""
+    as floats for BCE, sample weights as float32."""
     labels = inputs.labels().astype("float32" if binary else "int64")
+    weight = None if inputs.weight is None else inputs.weight.astype("float32")
     return Batches(
         torch.from_numpy(inputs.numeric).to(device),
         torch.from_numpy(inputs.categorical).to(device),
         torch.from_numpy(labels).to(device),
+        None if weight is None else torch.from_numpy(weight).to(device),
     )
 
 
@@ -123,24 +132,32 @@ def train_epoch(
     model.train()
     order = torch.randperm(len(data), generator=generator).to(data.target.device)
     # One gather per epoch, then views: cheaper than gathering every batch.
-    numeric, categorical, target = (
-        data.numeric[order], data.categorical[order], data.target[order]
-    )  # fmt: skip
+    shuffled = Batches(
+        data.numeric[order],
+        data.categorical[order],
+        data.target[order],
+        None if data.weight is None else data.weight[order],
+    )
     total = 0.0
     for start in range(0, len(data), batch_size):
         end = start + batch_size
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(
-            model(numeric[start:end], categorical[start:end]), target[start:end]
+            model(shuffled.numeric[start:end], shuffled.categorical[start:end]),
+            shuffled.target[start:end],
+            None if shuffled.weight is None else shuffled.weight[start:end],
         )
         loss.backward()
         optimizer.step()
-        total += loss.item() * len(target[start:end])
-    return total / len(data)
+        total += loss.item() * shuffled.total_weight(start, end)
+    return total / data.total_weight()
 
 
 @torch.no_grad()
 def evaluate_loss(model: TabularMLP, loss_fn: nn.Module, data: Batches) -> float:
-    """Mean loss over a whole split, without updating the model."""
+    """Mean loss (weighted, with sample weights) over a whole split, without updating
+    the model."""
     model.eval()
-    return float(loss_fn(model(data.numeric, data.categorical), data.target))
+    return float(
+        loss_fn(model(data.numeric, data.categorical), data.target, data.weight)
+    )

@@ -260,11 +260,14 @@ def _as_pandas(
 def present_columns(
     raw_columns: list[str], source: Source, source_name: str
 ) -> dict[str, Column]:
-    """The kept columns found in ``raw``; a missing target means unlabelled rows."""
+    """The kept columns found in ``raw``; a missing target means unlabelled rows,
+    which need no sample weight either."""
     columns = dict(source.kept)
     target = source.target
     if target and source.raw_name(target) not in raw_columns:
         columns.pop(target)
+        if source.weight and source.raw_name(source.weight) not in raw_columns:
+            columns.pop(source.weight)
     missing = [
         source.raw_name(c) for c in columns if source.raw_name(c) not in raw_columns
     ]

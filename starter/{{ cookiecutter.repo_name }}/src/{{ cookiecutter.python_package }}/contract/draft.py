@@ -187,8 +187,9 @@ def _code_or_weight(name: str, given: pd.Series, numbers: pd.Series) -> list[str
         )
     if _WEIGHT.search(name):
         checks.append(
-            "looks like a sample weight (its name): a row's weight is not a feature. "
-            "The template does not weight rows yet; `role: ignore` keeps it out"
+            "a sample weight (its name)? If it says how much the row counts (a survey "
+            "weight), `role: weight` makes training and evaluation count each row by "
+            "it; a measured quantity (a body weight) stays a feature"
         )
     return checks
 

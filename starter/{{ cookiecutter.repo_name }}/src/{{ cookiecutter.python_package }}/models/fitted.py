@@ -163,11 +163,12 @@ def scored_frame(
 def predict_split(
     split: pd.DataFrame, fitted_model: FittedModel, contract: Contract
 ) -> pd.DataFrame:
-    """Calibrated class probabilities for every row of a split, next to its id and
-    true label (a node of model engineering and of evaluation)."""
+    """Calibrated class probabilities for every row of a split, next to its id, true
+    label and sample weight if any (a node of model engineering and of evaluation)."""
     table = contract.table
     predictions = score(split, fitted_model, table.ids)
-    return predictions.assign(**{table.target: split[table.target].to_numpy()})
+    known = [table.target] + ([table.weight] if table.weight else [])
+    return predictions.assign(**{name: split[name].to_numpy() for name in known})
 
 
 def _write(path: Path, data: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -174,6 +176,40 @@ def test_best_f1_threshold_separates_the_classes() -> None:
     assert best_f1_threshold(target, probability) == pytest.approx(0.4)
 
 
+@pytest.mark.parametrize(("n_classes", "threshold"), [(2, 0.4), (2, None), (4, None)])
+def test_a_rows_weight_counts_as_that_many_copies_of_it(
+    n_classes: int, threshold: float | None
+) -> None:
+    rng = np.random.default_rng(0)
+    rows = 300
+    probabilities = rng.dirichlet(np.ones(n_classes), rows)
+    target = np.array([rng.choice(n_classes, p=p) for p in probabilities])
+    weight = rng.integers(0, 4, rows)  # weight 0: the row does not count
+    copies = np.repeat(np.arange(rows), weight)
+
+    weighted = classification_metrics(
+        target, probabilities, threshold, weight=weight.astype("float64")
+    )
+    repeated = classification_metrics(target[copies], probabilities[copies], threshold)
+    unweighted = classification_metrics(target, probabilities, threshold)
+
+    assert weighted == pytest.approx(repeated, rel=1e-9)
+    assert weighted["log_loss"] != pytest.approx(unweighted["log_loss"], rel=1e-3)
+
+
+@pytest.mark.parametrize("rule", ["f1", "accuracy", "cost"])
+def test_the_threshold_rules_count_rows_by_their_weight(rule: str) -> None:
+    rng = np.random.default_rng(1)
+    positive = rng.random(200)
+    target = (rng.random(200) < positive).astype("int64")
+    weight = rng.integers(0, 4, 200)
+    copies = np.repeat(np.arange(200), weight)
+
+    weighted = best_threshold(target, positive, rule, 3.0, weight.astype("float64"))
+
+    assert weighted == best_threshold(target[copies], positive[copies], rule, 3.0)
+
+
 def test_expected_calibration_error_tells_calibrated_from_distorted() -> None:
     rng = np.random.default_rng(0)
     probability = rng.random(50_000)
@@ -289,6 +325,71 @@ def test_evaluation_nodes_end_to_end(trained) -> None:
     assert report["best_roc_auc"] in {"model", "logistic", "boosted_trees"}
     assert report["decision_threshold"] == threshold
     assert report["test_rows"] == 400
+
+
+WEIGHTED = Contract.model_validate(
+    {
+        **TOY.model_dump(),
+        "sources": {
+            "rows": {
+                **TOY.entity.model_dump(),
+                "columns": {
+                    **TOY.entity.model_dump()["columns"],
+                    "w": {"type": "number", "role": "weight", "min": 0},
+                },
+            }
+        },
+    }
+)
+
+
+def _weighted(frame: pd.DataFrame, weight: Any) -> pd.DataFrame:
+    return frame.assign(w=np.asarray(weight, dtype="float64"))
+
+
+def test_a_sample_weight_counts_from_training_to_evaluation() -> None:
+    clean = toy_split(1200, 0)
+    # Every training row again with the other label, of weight 0: nothing to learn
+    # from unless the weights are used.
+    flipped = clean.assign(
+        id=clean["id"] + "-flipped",
+        label=clean["label"].map({"no": "yes", "yes": "no"}),
+    )
+    train = _weighted(pd.concat([clean, flipped]), [1.0] * 1200 + [0.0] * 1200)
+    validation = _weighted(toy_split(400, 1), 1.0)
+    test = _weighted(toy_split(400, 2), np.random.default_rng(0).integers(0, 4, 400))
+    model, _ = toy_model(train, validation, WEIGHTED)
+
+    calibrated = fit_calibration(validation, model, WEIGHTED)
+    decision = choose_threshold(
+        predict_split(validation, calibrated, WEIGHTED), WEIGHTED, MODELLING
+    )
+    conformal = fit_conformal(validation, calibrated, WEIGHTED, EVALUATION_PARAMS)
+    fitted = assemble_model(calibrated, decision, conformal, {"numeric": {}})
+
+    def report(test: pd.DataFrame) -> dict[str, Any]:
+        return evaluate_model(
+            predict_split(test, fitted, WEIGHTED),
+            predict_baselines(train, test, fitted, WEIGHTED, EVALUATION_PARAMS),
+            pd.DataFrame(),
+            fitted,
+            WEIGHTED,
+            EVALUATION_PARAMS,
+        )
+
+    weighted = report(test)
+    repeated = report(_weighted(test.loc[test.index.repeat(test["w"])], 1.0))
+
+    assert weighted["model"]["roc_auc"] > 0.9  # the flipped rows did not count
+    assert weighted["baselines"]["logistic"]["roc_auc"] > 0.9
+    assert weighted["baselines"]["majority"]["roc_auc"] == 0.5
+    assert weighted["model"] == pytest.approx(repeated["model"], rel=1e-6)
+    del weighted["calibration"]["method"], repeated["calibration"]["method"]
+    assert weighted["calibration"] == pytest.approx(repeated["calibration"], rel=1e-6)
+    for name in ("majority", "logistic", "boosted_trees"):
+        assert weighted["baselines"][name] == pytest.approx(
+            repeated["baselines"][name], rel=1e-6
+        )
 
 
 def test_baselines_predict_every_test_row_with_probabilities(trained) -> None:

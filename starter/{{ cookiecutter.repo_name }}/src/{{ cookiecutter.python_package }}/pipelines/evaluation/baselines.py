@@ -4,7 +4,8 @@
 ``logistic`` is logistic regression on the model's preprocessed inputs, categories
 one-hot encoded; ``boosted_trees`` is scikit-learn's ``HistGradientBoostingClassifier``
 on the same inputs, categories as native categorical splits. Each is fitted on the
-training split and predicts the test split.
+training split (each row counted by its sample weight, when the contract names one)
+and predicts the test split.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from {{ cookiecutter.python_package }}.contract import Contract, frames
 from {{ cookiecutter.python_package }}.models import FittedModel
 from {{ cookiecutter.python_package }}.models.fitted import probability_columns
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
-from {{ cookiecutter.python_package }}.preprocessing import encode_target, transform
+from {{ cookiecutter.python_package }}.preprocessing import encode_target, sample_weights, transform
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 
 BASELINES = ("majority", "logistic", "boosted_trees")
@@ -51,14 +52,14 @@ def predict_baselines(
     sample = params.baseline_sample
     if len(train_set) > sample.max_rows:
         train_set = train_set.sample(n=sample.max_rows, random_state=sample.seed)
-    target = encode_target(train_set, table)
+    target, weight = encode_target(train_set, table), sample_weights(train_set, table)
     train, test = transform(train_set, preprocessor), transform(test_set, preprocessor)
-    prior = np.bincount(target, minlength=len(table.classes)) / len(target)
+    prior = np.bincount(target, weight, minlength=len(table.classes))
     probabilities = {
-        "majority": np.tile(prior, (len(test_set), 1)),
-        "logistic": _logistic(train, test, target, params.logistic_baseline),
+        "majority": np.tile(prior / prior.sum(), (len(test_set), 1)),
+        "logistic": _logistic(train, test, params.logistic_baseline, target, weight),
         "boosted_trees": _boosted_trees(
-            train, test, target, params.boosted_trees_baseline
+            train, test, params.boosted_trees_baseline, target, weight
         ),
     }
     columns = {
@@ -82,7 +83,11 @@ Inputs = tuple[np.ndarray, np.ndarray]  # numeric matrix, category codes
 
 
 def _logistic(
-    train: Inputs, test: Inputs, target: np.ndarray, arguments: dict[str, Any]
+    train: Inputs,
+    test: Inputs,
+    arguments: dict[str, Any],
+    target: np.ndarray,
+    weight: np.ndarray | None,
 ) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
     from sklearn.preprocessing import OneHotEncoder  # noqa: PLC0415
@@ -100,12 +105,18 @@ def _logistic(
             else numeric
         )
 
-    model = LogisticRegression(**arguments).fit(inputs(train), target)
+    model = LogisticRegression(**arguments).fit(
+        inputs(train), target, sample_weight=weight
+    )
     return model.predict_proba(inputs(test))
 
 
 def _boosted_trees(
-    train: Inputs, test: Inputs, target: np.ndarray, arguments: dict[str, Any]
+    train: Inputs,
+    test: Inputs,
+    arguments: dict[str, Any],
+    target: np.ndarray,
+    weight: np.ndarray | None,
 ) -> np.ndarray:
     from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
 
@@ -121,5 +132,5 @@ def _boosted_trees(
 
     model = HistGradientBoostingClassifier(
         categorical_features=categorical or None, **arguments
-    ).fit(inputs(train), target)
+    ).fit(inputs(train), target, sample_weight=weight)
     return model.predict_proba(inputs(test))

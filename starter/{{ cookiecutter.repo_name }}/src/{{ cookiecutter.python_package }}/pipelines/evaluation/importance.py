@@ -14,7 +14,7 @@ from {{ cookiecutter.python_package }}.contract import Contract, frames
 from {{ cookiecutter.python_package }}.figures import Figure, new_figure
 from {{ cookiecutter.python_package }}.models import FittedModel
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
-from {{ cookiecutter.python_package }}.preprocessing import encode_target
+from {{ cookiecutter.python_package }}.preprocessing import encode_target, sample_weights
 
 
 @frames.pandas_splits
@@ -29,8 +29,8 @@ def permutation_importances(
     ``params`` is ``evaluation`` (its ``importance`` part: repeats, rows, seed).
 
     Returns:
-        One row per column: ``column``, ``importance`` (the mean drop in ROC-AUC when
-        the column is shuffled), ``std`` over the repeats, and ``metric``.
+        One row per column: ``column``, ``importance`` (the mean drop in ROC-AUC,
+        weighted as the test metrics are, when the column is shuffled), ``std`` over the repeats, and ``metric``.
     """
     from sklearn.inspection import permutation_importance  # noqa: PLC0415
 
@@ -47,6 +47,7 @@ def permutation_importances(
         FittedClassifier(fitted_model),
         rows[columns],
         encode_target(rows, table),
+        sample_weight=sample_weights(rows, table),
         scoring=metric,
         n_repeats=settings.n_repeats,
         random_state=settings.seed,

@@ -18,7 +18,7 @@ from {{ cookiecutter.python_package }}.pipelines.evaluation.baselines import (
     baseline_probabilities,
 )
 from {{ cookiecutter.python_package }}.pipelines.evaluation.params import EvaluationParams
-from {{ cookiecutter.python_package }}.preprocessing import encode_target
+from {{ cookiecutter.python_package }}.preprocessing import encode_target, sample_weights
 from {{ cookiecutter.python_package }}.runs.registry import RegisteredModel
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
 
@@ -37,24 +37,23 @@ def evaluate_model(
 
     Baselines and the oracle decide by the most probable class; the model by its
     threshold. The test split is scored once (``test_predictions``); the probabilities
-    before calibration are recovered from those.
+    before calibration are recovered from those. With a sample weight in the contract
+    every metric counts each row by its weight; the conformal sets' coverage counts
+    rows (their guarantee is per row).
     """
     table, bins = contract.table, params.calibration_bins
     calibration, conformal = fitted_model.calibration, fitted_model.conformal
     decision = fitted_model.decision_threshold
     target, probabilities = _target_and_probabilities(test_predictions, table)
-    model_metrics = classification_metrics(
-        target, probabilities, decision["threshold"], bins
-    )
-    raw = uncalibrated(probabilities, fitted_model.temperature)
-    before = classification_metrics(target, raw, None, bins)
+    weight = sample_weights(test_predictions, table)
+
+    def measured(probabilities: np.ndarray, threshold: float | None = None) -> Any:
+        return classification_metrics(target, probabilities, threshold, bins, weight)
+
+    model_metrics = measured(probabilities, decision["threshold"])
+    before = measured(uncalibrated(probabilities, fitted_model.temperature))
     baselines = {
-        name: classification_metrics(
-            target,
-            baseline_probabilities(baseline_predictions, name, table),
-            None,
-            bins,
-        )
+        name: measured(baseline_probabilities(baseline_predictions, name, table))
         for name in BASELINES
     }
     oracle = oracle_probabilities(test_predictions, true_probabilities, table)
@@ -64,9 +63,7 @@ def evaluate_model(
     return {
         "model": model_metrics,
         "baselines": baselines,
-        "oracle": None
-        if oracle is None
-        else classification_metrics(target, oracle, None, bins),
+        "oracle": None if oracle is None else measured(oracle),
         "calibration": {
             "method": calibration["method"],
             "temperature": calibration["temperature"],
@@ -171,7 +168,10 @@ def challenge_champion(
             f"(trained on other columns?): {error}",
         }
     target, probabilities = _target_and_probabilities(predictions, contract.table)
-    score = classification_metrics(target, probabilities, None)[rule.metric]
+    weight = sample_weights(predictions, contract.table)
+    score = classification_metrics(target, probabilities, None, weight=weight)[
+        rule.metric
+    ]
     gain = challenger - score if rule.higher_is_better else score - challenger
     wins = gain > rule.min_improvement
     return decision | {

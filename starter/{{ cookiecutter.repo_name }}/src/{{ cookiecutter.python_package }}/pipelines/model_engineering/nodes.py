@@ -29,6 +29,7 @@ from {{ cookiecutter.python_package }}.preprocessing import (
     Preprocessor,
     encode_target,
     fit_preprocessor,
+    sample_weights,
     transform,
 )
 from {{ cookiecutter.python_package }}.schema import DatasetSchema
@@ -154,17 +155,22 @@ def split_inputs(
     numeric = np.empty((rows, preprocessor.n_numeric_inputs), dtype="float32")
     categorical = np.empty((rows, len(preprocessor.vocabularies)), dtype="int64")
     target = np.empty(rows, dtype="int64")
+    weight = None if schema.weight is None else np.empty(rows, dtype="float64")
+    weights = [schema.weight] if schema.weight else []
     columns = [*preprocessor.numeric, *preprocessor.vocabularies, schema.target]
     start = 0
-    for chunk in frames.chunks(split, columns, CHUNK_ROWS):
+    for chunk in frames.chunks(split, columns + weights, CHUNK_ROWS):
         inputs, codes = transform(chunk, preprocessor)
         end = start + len(inputs)
         numeric[start:end], categorical[start:end] = inputs, codes
         target[start:end] = encode_target(chunk, schema)
+        if weight is not None:
+            weight[start:end] = sample_weights(chunk, schema)
         start = end
         if rows > CHUNK_ROWS:
             logger.info("Read %s of %s rows into model inputs", f"{end:,}", f"{rows:,}")
-    return ModelInputs(numeric, categorical, tuple(preprocessor.cardinalities), target)
+    cardinalities = tuple(preprocessor.cardinalities)
+    return ModelInputs(numeric, categorical, cardinalities, target, weight)
 
 
 @frames.pandas_splits
@@ -188,14 +194,17 @@ def fit_calibration(
     from {{ cookiecutter.python_package }}.models.estimator import FittedClassifier  # noqa: PLC0415
 
     target = encode_target(validation_set, contract.table)
+    weight = sample_weights(validation_set, contract.table)
     classifier = FittedClassifier(trained_model, calibrated=False)
     with warnings.catch_warnings():
         # scikit-learn splits the rows to predict them, and warns when a class has
         # fewer rows than folds; a frozen model's predictions do not depend on folds.
         warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        # Sample weights are meant for the temperature only: the model is frozen.
+        warnings.filterwarnings("ignore", "Since FrozenEstimator", UserWarning)
         calibrated = CalibratedClassifierCV(
             FrozenEstimator(classifier), method="temperature"
-        ).fit(validation_set, target)
+        ).fit(validation_set, target, sample_weight=weight)
     (calibrator,) = calibrated.calibrated_classifiers_[0].calibrators
     calibration = {
         "method": "temperature",
@@ -204,8 +213,10 @@ def fit_calibration(
     }
     after = trained_model.with_parts(calibration=calibration)
     losses = {
-        "before": float(log_loss(target, classifier.predict_proba(validation_set))),
-        "after": float(log_loss(target, after.predict_proba(validation_set))),
+        when: float(
+            log_loss(target, model.predict_proba(validation_set), sample_weight=weight)
+        )
+        for when, model in (("before", classifier), ("after", after))
     }
     return after.with_parts(calibration=calibration | {"validation_log_loss": losses})
 
@@ -258,7 +269,11 @@ def choose_threshold(
     target = encode_target(validation_predictions, table)
     positive = validation_predictions[probability_columns(table.classes)[1]]
     threshold = best_threshold(
-        target, positive.to_numpy(), decision.rule, decision.cost_ratio
+        target,
+        positive.to_numpy(),
+        decision.rule,
+        decision.cost_ratio,
+        sample_weights(validation_predictions, table),
     )
     cost = {"cost_ratio": decision.cost_ratio} if decision.rule == "cost" else {}
     return {"threshold": threshold, "rule": decision.rule, **cost}

@@ -72,9 +72,30 @@ class TabularMLP(nn.Module):
         return model.eval()
 
 
-def loss_function(config: MLPConfig) -> nn.Module:
-    """Binary or multi-class cross-entropy on logits."""
-    return nn.BCEWithLogitsLoss() if config.n_outputs == 1 else nn.CrossEntropyLoss()
+class CrossEntropy(nn.Module):
+    """Binary or multi-class cross-entropy on logits: the rows' mean, or their mean
+    weighted by each row's sample weight when one is given."""
+
+    def __init__(self, binary: bool) -> None:
+        super().__init__()
+        loss = nn.BCEWithLogitsLoss if binary else nn.CrossEntropyLoss
+        self.mean, self.each = loss(), loss(reduction="none")
+
+    def forward(
+        self,
+        logits: torch.Tensor,
+        target: torch.Tensor,
+        weight: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """The (weighted) mean loss of these rows."""
+        if weight is None:
+            return self.mean(logits, target)
+        return (self.each(logits, target) * weight).sum() / weight.sum()
+
+
+def loss_function(config: MLPConfig) -> CrossEntropy:
+    """The network's training loss."""
+    return CrossEntropy(binary=config.n_outputs == 1)
 
 
 @torch.no_grad()
