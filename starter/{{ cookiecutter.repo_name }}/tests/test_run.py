@@ -52,6 +52,15 @@ def test_kedro_run_end_to_end(tmp_path: Path) -> None:
     # Quiet: no library warning reaches the log (src/{{ cookiecutter.python_package }}/quiet.py).
     assert "Warning:" not in printed, printed[:3000]
     assert "Downloading artifacts" not in printed
+    # Outside a terminal: one plain line per record and one per node, not Rich's
+    # 80-column wrapping nor Kedro's three lines per node.
+    lines = printed.splitlines()
+    progress = [
+        line for line in lines if re.search(r"Completed \d+ of 24 tasks: ", line)
+    ]
+    assert len(progress) == 24, printed[-3000:]
+    assert "Running node:" not in printed
+    assert len(lines) <= 60, printed
     assert "(hist_gradient_boosting), majority" in printed  # the summary names the kind
     # ... and each baseline's accuracy beside the model's, with how it decided.
     assert re.search(
@@ -121,6 +130,8 @@ def _execute_notebooks(project: Path) -> None:
         assert all(not cell.get("outputs") for cell in notebook.cells), (
             f"{path.name}: strip outputs"
         )
+        # The kernel `make notebook` (kedro jupyter lab) registers, not plain Python.
+        assert notebook.metadata.kernelspec.name == "kedro_{{ cookiecutter.python_package }}"
         with pytest.MonkeyPatch.context() as patch:  # the kernel inherits it
             patch.setenv("KEDRO_LOGGING_CONFIG", logging_config)
             NotebookClient(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from ml_template.models import ModelEngineeringParams
@@ -124,3 +126,17 @@ def test_a_kind_without_a_space_is_named(splits) -> None:
 
     with pytest.raises(ValueError, match="no space for model kind 'mlp'"):
         _search(splits, search_space=space)
+
+
+def test_the_search_logs_one_line_per_trial(splits, caplog) -> None:
+    caplog.set_level(logging.INFO)
+
+    _search(splits)
+
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("ml_template")]
+    assert [line.split(":")[0] for line in lines] == [
+        "trial 1/3",
+        "trial 2/3",
+        "trial 3/3",
+    ]
+    assert logging.getLogger("ml_template.models").level == logging.NOTSET  # restored

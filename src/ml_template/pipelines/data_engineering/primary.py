@@ -142,7 +142,8 @@ def _aggregates(events: nw.DataFrame[Any] | nw.LazyFrame[Any], source: Source) -
 def _check_join(name: str, contract: Contract, per_entity: Any, known: Any) -> None:
     """Say how the keys of event source ``name`` meet the entities': stop when most of
     its rows name no known entity (the keys do not join: spelled differently, or
-    other entities), warn about the few that do not (unknown or quarantined)."""
+    other entities), warn when over a tenth do not, log it otherwise (unknown or
+    quarantined entities)."""
     key = contract.entity.key
     orphans = per_entity.join(known, on=key, how="anti").lazy().collect()
     if not len(orphans):
@@ -158,7 +159,11 @@ def _check_join(name: str, contract: Contract, per_entity: Any, known: Any) -> N
         f"(by {', '.join(key)}); {matched} of the {entities} {entity} have {name} rows"
     )
     if lost * 2 <= rows:
-        logger.warning(
+        # A few orphans are usual (events of quarantined entities): a warning only
+        # from a tenth of the rows.
+        level = logging.WARNING if lost * 10 > rows else logging.INFO
+        logger.log(
+            level,
             "%s; the rows of %d unknown or quarantined %s are dropped (e.g. %s)",
             said,
             len(orphans),

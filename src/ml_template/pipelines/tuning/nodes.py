@@ -4,9 +4,11 @@ that report each step; others are judged on their whole run)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -121,7 +123,8 @@ def tune_hyperparameters(
             if trial.should_prune():
                 raise optuna.TrialPruned
 
-        history = params.build(task).fit(train, validation, report)
+        with _steps_unlogged():  # one line per trial (_log_progress), not per epoch
+            history = params.build(task).fit(train, validation, report)
         return min(record["validation_loss"] for record in history)
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -183,6 +186,18 @@ def _decoded(values: dict[str, Any]) -> dict[str, Any]:
         name: json.loads(value) if isinstance(value, str) else value
         for name, value in values.items()
     }
+
+
+@contextlib.contextmanager
+def _steps_unlogged() -> Iterator[None]:
+    """The model kinds' per-step lines (epochs, boosting rounds) held back."""
+    kinds = logging.getLogger("ml_template.models")
+    level = kinds.level
+    kinds.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        kinds.setLevel(level)
 
 
 def _log_progress(n_trials: int) -> Any:

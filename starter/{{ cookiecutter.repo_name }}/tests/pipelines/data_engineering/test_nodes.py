@@ -3,6 +3,8 @@ fixture's contract (the churn example)."""
 
 from __future__ import annotations
 
+import logging
+
 import narwhals as nw
 import numpy as np
 import pandas as pd
@@ -232,18 +234,37 @@ def _tickets(*customers: str) -> pd.DataFrame:
     )
 
 
+def _said(caplog: pytest.LogCaptureFixture, source: str) -> list[tuple[str, str]]:
+    return [
+        (r.levelname, r.getMessage())
+        for r in caplog.records
+        if r.getMessage().startswith(f"{source}: ")
+    ]
+
+
 def test_the_join_says_how_many_keys_matched_and_warns_of_the_rest(
     contract: Contract, caplog: pytest.LogCaptureFixture
 ) -> None:
     customers = pd.DataFrame({"customer_id": ["A", "B"]})
 
+    caplog.set_level(logging.INFO)
     build_primary_table(customers, contract, usage=_usage(), tickets=_tickets("A", "Z"))
+    half = _said(caplog, "tickets")
+    caplog.clear()
+    few = _tickets(*"AB" * 5, "Z")  # one orphan row in eleven
+    build_primary_table(customers, contract, usage=_usage(), tickets=few)
+    tenth = _said(caplog, "tickets")
 
-    assert (
-        "tickets: 1 of 2 rows name one of the 2 customers (by customer_id); 1 of the 2 "
-        "customers have tickets rows; the rows of 1 unknown or quarantined customers "
-        "are dropped (e.g. ['Z'])" in caplog.text
-    )
+    assert half == [
+        (
+            "WARNING",
+            "tickets: 1 of 2 rows name one of the 2 customers (by customer_id); 1 of "
+            "the 2 customers have tickets rows; the rows of 1 unknown or quarantined "
+            "customers are dropped (e.g. ['Z'])",
+        )
+    ]
+    assert [level for level, _ in tenth] == ["INFO"]  # usual: not a warning
+    assert tenth[0][1].startswith("tickets: 10 of 11 rows name one of the 2 customers")
 
 
 def test_keys_that_do_not_join_stop_with_the_cause_not_its_consequences(

@@ -163,7 +163,7 @@ def test_prepare_rows_gives_the_same_verdict_on_few_rows_and_many(
             prepare_rows(rows.copy(), contract)
         messages.append(str(error.value))
         good = prepare_rows(rows.drop(index=[1, 4]).copy(), contract)
-        messages.append(good.to_json())
+        messages.append(good.to_json(date_format="iso"))
 
     assert "row 1 (customer_id 'C0000001'): avg_satisfaction: above 5" in messages[0]
     assert messages[:2] == messages[2:]
