@@ -28,6 +28,7 @@ help:  ## List the targets
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the project with its dev tools into $(VENV): several minutes the first time (PyTorch, MLflow, Great Expectations, kedro-viz), quiet until done."
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
@@ -77,9 +78,8 @@ format: $(STAMP)  ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-viz: $(STAMP)  ## Serve kedro-viz on http://$(HOST):$(VIZ_PORT) (the training pipeline: /?pid=training)
-	@echo "kedro-viz: http://$(HOST):$(VIZ_PORT)/?pid=training (the training pipeline, by layer; pipelines are boxes to expand)"
-	$(BIN)/kedro viz run --host $(HOST) --port $(VIZ_PORT) --no-browser
+viz: viz-build  ## Serve kedro-viz on http://$(HOST):$(VIZ_PORT) (the training pipeline: /?pid=training), with the last run's previews
+	$(BIN)/python -m ml_template.viz --host $(HOST) --port $(VIZ_PORT)
 
 viz-build: $(STAMP)  ## Build kedro-viz as a static site in build/ (with dataset previews)
 	$(BIN)/kedro viz build --include-previews
@@ -89,8 +89,8 @@ mlflow: $(STAMP)  ## MLflow UI over the tracking store, at mlflow.yml's ui host 
 	if [ "$$4" = True ]; then echo "Runs are tracked on $$1: open its UI there."; \
 	else echo "MLflow UI: http://$$2:$$3"; $(BIN)/mlflow ui --backend-store-uri "$$1" --host "$$2" --port "$$3" --workers 1; fi
 
-notebook: $(NOTEBOOK_STAMP)  ## JupyterLab on http://$(HOST):$(NOTEBOOK_PORT), notebooks with the project loaded (kedro.ipython)
-	KEDRO_LOGGING_CONFIG=$(CURDIR)/conf/logging.yml $(BIN)/kedro jupyter lab --ip $(HOST) --port $(NOTEBOOK_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
+notebook: $(NOTEBOOK_STAMP)  ## JupyterLab on http://$(HOST):$(NOTEBOOK_PORT) in notebooks/, on the project's kernel "Kedro (ml_template)"
+	KEDRO_LOGGING_CONFIG=$(CURDIR)/conf/logging.yml $(BIN)/kedro jupyter lab --ip $(HOST) --port $(NOTEBOOK_PORT) --no-browser --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 gates: $(STAMP)  ## Run the gates, every rule counted, into the gate report (data/08_reporting/validation/)
 	$(BIN)/kedro run --pipelines data_engineering --params detailed_gates=true

@@ -65,8 +65,10 @@ def test_show_traceback_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
     assert short_message(ContractError("bad")) is None
 
 
-def _run(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    command = ("run", "--env", "test", "--pipelines", "data_engineering")
+def _run(
+    project: Path, pipeline: str = "data_engineering", **env: str
+) -> subprocess.CompletedProcess[str]:
+    command = ("run", "--env", "test", "--pipelines", pipeline)
     return subprocess.run(
         [sys.executable, "-m", "kedro", *command],
         cwd=project,
@@ -113,5 +115,17 @@ def test_a_raw_file_in_another_encoding_ends_the_run_with_the_fix(
     assert short.returncode == 1
     assert "is not UTF-8 text: line 6 holds the byte 0xf8" in short.stderr
     assert "under customers_raw in conf/base/catalog_sources.yml" in short.stderr
+    assert "Traceback" not in output
+    assert len(output.splitlines()) < 30
+
+
+@pytest.mark.slow
+def test_scoring_before_any_training_stops_before_cleaning(project_copy: Path) -> None:
+    result = _run(project_copy, "inference")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "No model holds the registry's `champion` alias yet" in result.stderr
+    assert "Completed 1 of" not in output  # no source was cleaned first
     assert "Traceback" not in output
     assert len(output.splitlines()) < 30

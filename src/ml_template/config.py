@@ -85,8 +85,10 @@ class TrackingSettings(BaseModel):
         return f"http://{self.ui_host}:{self.ui_port}"
 
     def run_link(self, experiment_id: str, run_id: str) -> str:
-        """A run's page in the MLflow UI."""
-        return f"{self.ui_address}/#/experiments/{experiment_id}/runs/{run_id}"
+        """A run's page in the MLflow UI, in its model-training view (MLflow 3 opens
+        an experiment in its GenAI view otherwise)."""
+        page = f"#/experiments/{experiment_id}/runs/{run_id}"
+        return f"{self.ui_address}/{page}?workflowType=machine_learning"
 
 
 def tracking_settings(loader: Any) -> TrackingSettings:

@@ -22,6 +22,11 @@ from ml_template.config import TrackingSettings, tracking_settings
 from ml_template.contract.loading import check_run_env
 from ml_template.manifest import build_manifest
 from ml_template.model_card import RunFacts
+from ml_template.pipelines.inference.nodes import (
+    NO_CHAMPION,
+    NoChampionError,
+    use_champion,
+)
 from ml_template.runs import tracking
 from ml_template.runs.catalog import RunCatalog, completed_set, pin
 from ml_template.runs.project import say
@@ -107,7 +112,15 @@ class ProjectHooks:
     def before_pipeline_run(
         self, run_params: dict[str, Any], pipeline: Pipeline, catalog: RunCatalog
     ) -> None:
-        """Pin the run's reads to one completed set; name and start its MLflow run."""
+        """Pin the run's reads to one completed set; name and start its MLflow run.
+
+        Raises:
+            NoChampionError: The pipeline scores with the champion and there is none
+                (before any cleaning, which takes minutes on large batches).
+        """
+        scoring = any(node.func is use_champion for node in pipeline.nodes)
+        if scoring and not catalog.exists("champion_model"):
+            raise NoChampionError(NO_CHAMPION)
         self.unit = RunUnit(self._store(), self._load_run())
         self.unit.begin(pipeline, catalog, dict(run_params.get("load_versions") or {}))
         inference = getattr(pipeline, "inference", None)  # kedro-mlflow's PipelineML

@@ -191,3 +191,12 @@ def test_a_challenger_of_another_kind_meets_the_champion_on_the_same_rows(
     predictions = pd.read_parquet(path)
     assert predictions["probability_yes"].between(0, 1).all()
     assert "prediction_set" in predictions.columns
+
+
+def test_an_empty_registry_says_how_to_train_the_first_model(
+    project_copy: Path,
+) -> None:
+    listed = _command(project_copy, "ml_template.runs.registry", "list")
+
+    assert listed.startswith("No model is registered as ml_template in sqlite:///")
+    assert "`make run` trains one (the first becomes the champion)." in listed

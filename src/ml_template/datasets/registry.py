@@ -7,7 +7,12 @@ from typing import Any
 import mlflow
 from kedro.io import AbstractDataset, DatasetError
 
-from ml_template.runs.registry import CHAMPION, RegisteredModel, load_registered
+from ml_template.runs.registry import (
+    CHAMPION,
+    RegisteredModel,
+    has_version,
+    load_registered,
+)
 
 
 class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
@@ -46,8 +51,8 @@ class RegisteredModelDataset(AbstractDataset[None, "RegisteredModel | None"]):
         )
 
     def _exists(self) -> bool:
-        # Loading never fails for want of a version: it gives None before the first.
-        return True
+        """Whether a version holds the alias (loading gives None when none does)."""
+        return has_version(mlflow.MlflowClient(), self.model_name, self.alias)
 
     def _describe(self) -> dict[str, Any]:
         return {"model_uri": self._uri}

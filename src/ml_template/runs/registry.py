@@ -45,6 +45,20 @@ class RegisteredModel:
     run_id: str | None
 
 
+def has_version(client: Any, model_name: str, alias: str = CHAMPION) -> bool:
+    """Whether ``alias`` (or version ``alias``, when a number) names a version."""
+    try:
+        if str(alias).isdigit():
+            client.get_model_version(model_name, str(alias))
+        else:
+            client.get_model_version_by_alias(model_name, alias)
+    except MlflowException as error:
+        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+            return False
+        raise
+    return True
+
+
 def load_registered(
     client: Any, model_name: str, alias: str = CHAMPION
 ) -> RegisteredModel | None:
@@ -157,6 +171,12 @@ def main(argv: list[str] | None = None) -> None:
             )
         set_champion(client, name, args.version)
         say(f"models:/{name}@{CHAMPION} is now version {args.version}.")
+        return
+    if not versions:
+        say(
+            f"No model is registered as {name} in {paths.tracking.tracking_uri} yet: "
+            "`make run` trains one (the first becomes the champion)."
+        )
         return
     for number, version in versions.items():
         tags = version.tags

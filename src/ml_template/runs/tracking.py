@@ -253,7 +253,7 @@ def _flattened(values: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
 def log_artifact(
     data: Any, name: str, artifact_path: str, saved_png: Path | None = None
 ) -> None:
-    """Log a figure as PNG (Plotly: a self-contained HTML page), a table as CSV,
+    """Log a figure as PNG, an HTML page as it is, a table as CSV,
     JSON-able data as JSON, to the active run. A figure the catalog has just written
     is logged from its file rather than drawn a second time."""
     from matplotlib.figure import Figure  # noqa: PLC0415
@@ -267,9 +267,6 @@ def log_artifact(
             mlflow.log_artifact(str(copy), artifact_path)
     elif isinstance(data, Figure):
         mlflow.log_figure(data, f"{artifact_path}/{name}.png")
-    elif hasattr(data, "to_plotly_json"):  # with plotly.js inside: works offline
-        html = data.to_html(include_plotlyjs=True, full_html=True)
-        mlflow.log_text(html, f"{artifact_path}/{name}.html")
     elif isinstance(data, str) and data.lower().startswith("<!doctype html"):
         mlflow.log_text(data, f"{artifact_path}/{name}.html")
     else:

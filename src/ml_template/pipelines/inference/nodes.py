@@ -40,6 +40,12 @@ class DriftError(UserError, RuntimeError):
     """A batch to score that drifted from training, under ``on_drift: fail``."""
 
 
+NO_CHAMPION = (
+    "No model holds the registry's `champion` alias yet: train one with `kedro run` "
+    "(the first completed training run becomes the champion)."
+)
+
+
 def use_champion(
     champion: RegisteredModel | None,
 ) -> tuple[FittedModel, dict[str, Any]]:
@@ -50,10 +56,7 @@ def use_champion(
         NoChampionError: No registered version holds the ``champion`` alias yet.
     """
     if champion is None:
-        raise NoChampionError(
-            "No model holds the registry's `champion` alias yet: train one with "
-            "`kedro run` (the first completed training run becomes the champion)."
-        )
+        raise NoChampionError(NO_CHAMPION)
     reference = {"model": f"{champion.model_name} v{champion.version}"}
     return champion.fitted, reference | (champion.fitted.drift_reference or {})
 
