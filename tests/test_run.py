@@ -61,6 +61,11 @@ def test_kedro_run_end_to_end(tmp_path: Path) -> None:
     assert len(progress) == 24, printed[-3000:]
     assert "Running node:" not in printed
     assert len(lines) <= 60, printed
+    # The pages to open, as files (inside Kedro's version folders), not folders.
+    (opened,) = [line for line in lines if line.startswith("  open: ")]
+    pages = [project / page for page in opened.removeprefix("  open: ").split(", ")]
+    assert [page.name for page in pages] == ["model_card.html", "gate_report.html"]
+    assert all(page.is_file() for page in pages)
     assert "(hist_gradient_boosting), majority" in printed  # the summary names the kind
     # ... and each baseline's accuracy beside the model's, with how it decided.
     assert re.search(

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # What the run summary reads of the run's outputs, when it saved them.
+#: The pages a person opens after a run, printed with their paths.
+_PAGES = ("model_card_html", "gate_report", "inference.drift_report_html")
 _SUMMARISED = (
     "evaluation_metrics",
     "hyperparameters",
@@ -224,8 +226,9 @@ class ProjectHooks:
             scored_with=self.champion_read.version if self.champion_read else None,
         )
         outputs = {n: catalog.load(n) for n in _SUMMARISED if n in record.saved}
+        pages = [page for name in _PAGES if (page := catalog.saved_file(name))]
         address = tracking.run_address(self.mlflow_run_id, settings)
-        for line in tracking.summary(record, outputs, address):
+        for line in tracking.summary(record, outputs, address, pages):
             say(line)
 
     @hook_impl

@@ -13,7 +13,13 @@ from kedro import runner
 from ml_template.errors import TooManyRowsError
 
 # Kedro's loggers, and this module's: Kedro's runner logs under its class's module.
-_QUIETED = (logging.getLogger("kedro"), logging.getLogger(__name__))
+# kedro.pipeline.node has its own level (conf/logging.yml), so it does not follow
+# "kedro"'s: it logs a failed node's error, which the caller gets raised anyway.
+_QUIETED = (
+    logging.getLogger("kedro"),
+    logging.getLogger("kedro.pipeline.node"),
+    logging.getLogger(__name__),
+)
 MAX_ROWS_VARIABLE = "SERVING_MAX_ROWS"
 DEFAULT_MAX_ROWS = 10_000
 

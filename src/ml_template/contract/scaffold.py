@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     _say(
         f"Drafted sources.{name} in {conf / 'contract.yml'} ({len(columns)} columns, "
         f"{checks} to CHECK) and {name}_raw in {conf / 'catalog_sources.yml'}{also}.\n"
-        "Read the draft, settle each # CHECK, then `make run`."
+        "Read the draft, settle each # CHECK, then `make run`.\n"
+        f"To undo: git checkout -- {args.conf} && git clean -fd {args.conf} "
+        f"(puts {args.conf} back as last committed)."
     )
     return 0
 
@@ -179,11 +181,14 @@ def _replace(conf: Path, name: str, block: str, entry: str) -> None:
         if example.exists():
             example = conf.parent / f"example_{dt.datetime.now():%Y%m%d%H%M%S}"
         example.mkdir(parents=True)
-        for item in _USER_FILES:
-            if (conf / item).exists():
-                shutil.move(str(conf / item), example / item)
+        moved = [item for item in _USER_FILES if (conf / item).exists()]
+        for item in moved:
+            shutil.move(str(conf / item), example / item)
         _own_data_dir(example / "globals.yml", f"data/{example.name}")
-        _say(f"The previous data description is now in {example}: --env {example.name}")
+        _say(
+            f"Moved {', '.join(moved)} from {conf} to {example} (still runnable: "
+            f"kedro run --env {example.name}, its outputs under data/{example.name})."
+        )
     as_of = dt.date.today().isoformat()
     (conf / "globals.yml").write_text(
         "# Values shared by several configuration files (use as ${globals:<key>}).\n"

@@ -69,10 +69,13 @@ def _run(
     project: Path, pipeline: str = "data_engineering", **env: str
 ) -> subprocess.CompletedProcess[str]:
     command = ("run", "--env", "test", "--pipelines", pipeline)
+    # The project's own store: an earlier in-process session of this test process may
+    # have exported another project's (mlflow.set_tracking_uri does).
+    inherited = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     return subprocess.run(
         [sys.executable, "-m", "kedro", *command],
         cwd=project,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         timeout=600,

@@ -110,6 +110,50 @@ def test_codes_scales_and_weights_are_flagged_for_a_decision() -> None:
     ]
 
 
+def test_a_dirty_export_flags_rare_classes_sentinels_rare_categories_bad_dates() -> (
+    None
+):
+    rng = np.random.default_rng(3)
+    rows = 600
+    frame = pd.DataFrame(
+        {
+            "answer": rng.choice(["yes", "no"], rows).astype(object),
+            "age": rng.integers(18, 90, rows).astype(str).astype(object),
+            "tier": rng.choice(["basic", "plus"], rows).astype(object),
+            "joined": pd.date_range("2020-01-01", periods=rows, freq="D")
+            .strftime("%Y-%m-%d")
+            .astype(object),
+        }
+    )
+    frame.loc[7, "answer"] = "maybe"  # a class seen once
+    frame.loc[[3, 40, 99], "age"] = "-999"  # a missing-value code
+    frame.loc[11, "tier"] = "gold"  # a category seen once
+    frame.loc[[5, 6], "joined"] = ["2024-13-45", "31/12/2024"]  # not dates
+
+    drafted = _by_name(frame, target="answer")
+
+    assert drafted["answer"]["values"] == ["maybe", "no", "yes"]
+    assert drafted["answer"]["checks"] == [
+        "class 'maybe' has 1 row: the first run stops at the split gate (every class "
+        "in every split). Merge it into another class in the data, or drop it from "
+        "`values` (its rows are then quarantined)"
+    ]
+    assert drafted["age"]["min"] >= 0  # the range of the real ages
+    assert drafted["age"]["checks"] == [
+        "-999 (3 rows): a code for missing? The range leaves it out, so the first run "
+        "quarantines those rows (out of range); add it to the source's "
+        "`missing_values` to read it as missing"
+    ]
+    assert drafted["tier"]["checks"] == [
+        "rare: 'gold' (1 row): kept in `values`, though the model learns little from "
+        "so few rows; drop one from `values` to quarantine its rows"
+    ]
+    assert drafted["joined"]["checks"] == [
+        "2 values do not read as %Y-%m-%d (e.g. ['2024-13-45', '31/12/2024']): the "
+        "first run quarantines their rows (not a date)"
+    ]
+
+
 def test_ambiguous_dates_are_flagged() -> None:
     frame = pd.DataFrame({"when": ["01/02/2020", "03/04/2020", "05/06/2020"]})
 
@@ -184,6 +228,12 @@ def test_a_new_file_replaces_the_example_which_moves_to_its_own_environment(
     }
     assert spark["penguins_raw"]["validator"] == entry["validator"]
     said = capsys.readouterr().out
+    assert (
+        "Moved contract.yml, catalog_sources.yml, globals.yml, expectations, "
+        f"parameters_model_card.yml from {conf / 'base'} to {conf / 'example'} (still "
+        "runnable: kedro run --env example, its outputs under data/example)."
+    ) in said
+    assert f"To undo: git checkout -- {conf} && git clean -fd {conf}" in said
     assert f"penguins_raw in {conf / 'base' / 'catalog_sources.yml'}" in said
     assert f"(for --env spark: {conf / 'spark' / 'catalog_sources.yml'})" in said
     example = _load(conf, "contract.yml", env="example")["contract"]

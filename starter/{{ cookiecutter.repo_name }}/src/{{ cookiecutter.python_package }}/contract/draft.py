@@ -28,6 +28,9 @@ _FEW_CODES = 12  # whole numbers with at most this many values may be codes
 _SHOWN_CODES = 8
 _PADDED = r"^-?0\d"  # a number written with a leading zero: 01, 007
 _WEIGHT = re.compile(r"(^|_)(weights?|wts?|wgt|pweight|perwt|hhwt|sample_weight)(_|$)")
+_SENTINEL = re.compile(r"^-?9{2,}(\.0*)?$|^-1(\.0*)?$")  # -999, 9999, -1: "missing"?
+_RARE_ROWS = 5  # a class or category with fewer rows (and under 1%) is flagged
+_SPLIT_ROWS = 20  # fewer rows of a class than this rarely reach every split
 
 
 @dataclass
@@ -92,7 +95,12 @@ def _propose(name: str, values: pd.Series, is_target: bool) -> DraftColumn:
     if is_target:
         classes = sorted({normalise(v): v for v in given}.values(), key=str)
         fields = {"type": "category", "role": "target", "values": classes}
-        return DraftColumn(name, fields, f"target, {len(classes)} classes; {note}")
+        return DraftColumn(
+            name,
+            fields,
+            f"target, {len(classes)} classes; {note}",
+            _rare_classes(given),
+        )
     if not missing and _counts_rows(given):
         fields = {"type": "text", "role": "id"}
         return DraftColumn(name, fields, "counts rows (an exported index?): an id")
@@ -115,6 +123,28 @@ def _propose(name: str, values: pd.Series, is_target: bool) -> DraftColumn:
         if unique
         else ["free text is not a feature: ignored, or make it a category"],
     )
+
+
+def _rare_classes(given: pd.Series) -> list[str]:
+    """Target classes too rare to reach every split, which the split gate requires."""
+    counts = given.map(normalise).value_counts()
+    spelled = {normalise(v): v for v in given}
+    return [
+        f"class {spelled[str(value)]!r} has {rows} row{'s' * (rows > 1)}: the first run "
+        "stops at the split gate (every class in every split). Merge it into another "
+        "class in the data, or drop it from `values` (its rows are then quarantined)"
+        for value, rows in counts.items()
+        if rows < _SPLIT_ROWS
+    ]
+
+
+def _rare(counts: pd.Series, rows: int) -> list[str]:
+    """Values seen in fewer than ``_RARE_ROWS`` rows and under 1% of them."""
+    return [
+        f"{value!r} ({count} row{'s' * (count > 1)})"
+        for value, count in counts.items()
+        if count < _RARE_ROWS and count < 0.01 * rows
+    ]
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -155,14 +185,39 @@ def _number(
             {"type": "category", "values": sorted(given.unique().tolist())},
             f"two values; {note}",
         )
-    low, high = float(numbers.min()), float(numbers.max())
+    sentinels = _sentinels(given, numbers)
+    kept = numbers[~given.isin(sentinels)]
+    low, high = float(kept.min()), float(kept.max())
     fields |= _range(low, high)
+    if sentinels:
+        counts = ", ".join(f"{v} ({(given == v).sum()} rows)" for v in sentinels)
+        checks.append(
+            f"{counts}: a code for missing? The range leaves it out, so the first run "
+            "quarantines those rows (out of range); add it to the source's "
+            "`missing_values` to read it as missing"
+        )
     return DraftColumn(
         name,
         fields,
-        f"number, observed {low:g} to {high:g}; {note}",
+        f"number, observed {float(numbers.min()):g} to {float(numbers.max()):g}; {note}",
         checks + _code_or_weight(name, given, numbers),
     )
+
+
+def _sentinels(given: pd.Series, numbers: pd.Series) -> list[str]:
+    """Extremes written like a missing-value code (-999, 9999, -1 below non-negative
+    values) and apart from every other value."""
+    found = []
+    for text in sorted(given[given.str.match(_SENTINEL)].unique()):
+        value = float(text)
+        others = numbers[given != text].dropna()
+        if others.empty:
+            continue
+        low, high = float(others.min()), float(others.max())
+        span = (high - low) or 1.0
+        if value < low - span or value > high + span or (value == -1 and low >= 0):
+            found.append(text)
+    return found
 
 
 def _code_or_weight(name: str, given: pd.Series, numbers: pd.Series) -> list[str]:
@@ -233,6 +288,13 @@ def _date(
     dates = pd.to_datetime(given, format=fitting[0], errors="coerce")
     fields = {"type": "date", "format": fitting[0], "max": "as_of"}
     checks = [f"also reads as {fitting[1:]}: which is it?"] if len(fitting) > 1 else []
+    unread = given[dates.isna()]
+    if len(unread):
+        checks.append(
+            f"{len(unread)} values do not read as {fitting[0]} (e.g. "
+            f"{unread.unique()[:3].tolist()}): the first run quarantines their rows "
+            "(not a date)"
+        )
     span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
     return DraftColumn(name, fields, f"date, {span}; {note}", checks)
 
@@ -250,10 +312,17 @@ def _category(
     ):
         return None
     vocabulary = sorted(spellings.values(), key=str)
+    rare = _rare(given.map(normalise).map(spellings).value_counts(), len(given))
     return DraftColumn(
         name,
         {"type": "category", "values": vocabulary},
         f"{len(vocabulary)} categories; {note}",
+        [
+            f"rare: {', '.join(rare)}: kept in `values`, though the model learns "
+            "little from so few rows; drop one from `values` to quarantine its rows"
+        ]
+        if rare
+        else [],
     )
 
 

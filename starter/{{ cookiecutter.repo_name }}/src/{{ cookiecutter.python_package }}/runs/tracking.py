@@ -72,9 +72,13 @@ def _decided(metrics: dict[str, Any]) -> str:
 
 
 def summary(
-    record: RunRecord, outputs: dict[str, Any], mlflow_address: str | None
+    record: RunRecord,
+    outputs: dict[str, Any],
+    mlflow_address: str | None,
+    pages: list[Path] | None = None,
 ) -> list[str]:
-    """A few lines that end a run: its metrics, its model, where everything went."""
+    """A few lines that end a run: its metrics, its model, the pages to open (the
+    files themselves, inside Kedro's version folders), where everything went."""
     lines = [
         f"Run {record.version} ({', '.join(record.pipelines)}) completed: "
         f"{len(record.saved)} datasets committed (data/runs/{record.version}.json)."
@@ -141,8 +145,9 @@ def summary(
                 if drift["drifted"]
                 else "none"
             )
-            + " (data/08_reporting/inference/drift_report.html)"
         )
+    if pages:
+        lines.append(f"  open: {', '.join(map(str, pages))}")
     lines.append(f"  outputs: data/*/<name>/{record.version}/")
     if record.mlflow_run_id:
         where = f" ({mlflow_address})" if mlflow_address else ""
