@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from kedro.io import DatasetError
 from kedro_mlflow.pipeline.pipeline_ml import KedroMlflowPipelineMLError
@@ -132,3 +133,22 @@ def test_scoring_before_any_training_stops_before_cleaning(project_copy: Path) -
     assert "Completed 1 of" not in output  # no source was cleaned first
     assert "Traceback" not in output
     assert len(output.splitlines()) < 30
+
+
+@pytest.mark.slow
+def test_a_failed_training_run_prints_its_error_once(project_copy: Path) -> None:
+    customers = project_copy / "data" / "01_raw" / "customers.csv"
+    frame = pd.read_csv(customers, dtype=str, keep_default_na=False)
+    frame.loc[frame.index % 3 == 0, "age"] = "forty"  # a third of the rows
+    frame.to_csv(customers, index=False)
+
+    result = _run(project_copy, "__default__")
+
+    printed = result.stdout + result.stderr
+    assert result.returncode == 1
+    # The node's error once, as the command's last word: no node-failure log with
+    # it before, no kedro-mlflow lines about closing the MLflow run.
+    assert printed.count("rows quarantined, more than") == 1, printed
+    assert "was closed because of an error" not in printed
+    assert "Creating initial MLflow database tables" not in printed
+    assert len(printed.splitlines()) <= 8, printed

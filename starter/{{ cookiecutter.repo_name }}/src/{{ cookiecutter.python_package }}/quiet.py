@@ -62,7 +62,13 @@ _LOG_RECORDS = {
         r"Parameter 'contract' \(value length \d+\) is truncated",
         # Its own resolver, registered at every start.
         r"Registering new custom resolver: 'km\.random_name'",
+        # Once per run on MLflow's stack (twice here) after a failed node; the
+        # command's own error line follows.
+        r"The (parent )?run '\w+' was closed because of an error in the pipeline",
     ),
+    # A failed node's error, logged before the command prints it (with the real
+    # contract path where the node's message has a placeholder): once is enough.
+    "kedro.pipeline.node": (r"Node .* failed with error: ",),
     # kedro-viz and Kedro's resume hint after a failed node combine the training
     # pipeline with others; kedro-mlflow warns each time (a 7-line block) that the
     # result is a plain Pipeline, which is what both want (kedro-mlflow issue 569).
