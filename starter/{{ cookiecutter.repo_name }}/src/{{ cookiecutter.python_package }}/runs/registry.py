@@ -45,18 +45,22 @@ class RegisteredModel:
     run_id: str | None
 
 
-def has_version(client: Any, model_name: str, alias: str = CHAMPION) -> bool:
-    """Whether ``alias`` (or version ``alias``, when a number) names a version."""
+def _aliased(client: Any, model_name: str, alias: str) -> Any | None:
+    """The version ``alias`` points at (version ``alias`` when it is a number, which
+    must exist); None when the alias points at none yet."""
+    if str(alias).isdigit():
+        return client.get_model_version(model_name, str(alias))
     try:
-        if str(alias).isdigit():
-            client.get_model_version(model_name, str(alias))
-        else:
-            client.get_model_version_by_alias(model_name, alias)
+        return client.get_model_version_by_alias(model_name, alias)
     except MlflowException as error:
         if error.error_code == "RESOURCE_DOES_NOT_EXIST":
-            return False
+            return None
         raise
-    return True
+
+
+def has_version(client: Any, model_name: str, alias: str = CHAMPION) -> bool:
+    """Whether ``alias`` names a version yet (a version number must exist)."""
+    return _aliased(client, model_name, alias) is not None
 
 
 def load_registered(
@@ -64,15 +68,9 @@ def load_registered(
 ) -> RegisteredModel | None:
     """The bundle of the version ``alias`` points at (or of version ``alias`` when it
     is a number); None when the alias points at none yet."""
-    if str(alias).isdigit():  # a version asked for by number must exist
-        version = client.get_model_version(model_name, str(alias))
-    else:
-        try:
-            version = client.get_model_version_by_alias(model_name, alias)
-        except MlflowException as error:
-            if error.error_code == "RESOURCE_DOES_NOT_EXIST":
-                return None
-            raise
+    version = _aliased(client, model_name, alias)
+    if version is None:
+        return None
     # The version's source is ``models:/<model id>``; MLflow 3.17's SQLite store
     # returns the version without its ``model_id``.
     logged = client.get_logged_model(version.source.removeprefix("models:/"))
