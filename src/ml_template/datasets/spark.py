@@ -39,10 +39,14 @@ class SparkDataset(_SparkDataset):
     ``Unnamed: <position>``, as pandas names it (an index written by R's or pandas'
     ``to_csv``), so the contract's raw names hold on both routes."""
 
+    def __init__(self, *, file_format: str = "parquet", **kwargs: Any) -> None:
+        super().__init__(file_format=file_format, **kwargs)
+        self.csv = file_format == "csv"
+
     def load(self) -> Any:
         """The frame, with Spark's ``_c<n>`` of a CSV's empty header cells renamed."""
         frame = super().load()
-        if self._file_format != "csv":
+        if not self.csv:
             return frame
         renamed = {
             name: f"Unnamed: {match[1]}"

@@ -192,7 +192,7 @@ class Column(_Strict):
             )
         return self
 
-    @property
+    @functools.cached_property
     def matcher(self) -> str | None:
         """The regex a whole value must match, as every route checks it: the
         ``pattern`` anchored, its shorthand classes ASCII (:func:`ascii_pattern`)."""
