@@ -4,6 +4,7 @@ their peak memory, Kedro log parsing, medians and tables."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -191,6 +192,11 @@ def copy_code(project: Path, source: Path = ROOT) -> None:
             shutil.copy2(path, project / name)
 
 
+# A node's completion: Kedro's own line, or the project's one line per node
+# (``Completed <n> of <N> tasks: <node>``, src/<package>/quiet.py).
+_COMPLETED = re.compile(r"Completed (?:node: |\d+ of \d+ tasks: )(?P<node>\S+)")
+
+
 def node_timings(measured: Measured) -> dict[str, Any]:
     """Per-node seconds, start-up (process start to first node) and the tail.
 
@@ -211,8 +217,8 @@ def node_timings(measured: Measured) -> dict[str, Any]:
         )
         if first_load is None and reads:
             first_load = previous = moment
-        elif "Completed node: " in message:
-            name = message.split("Completed node: ")[1].strip()
+        elif done := _COMPLETED.search(message):
+            name = done["node"]
             nodes[name] = moment - (moment if previous is None else previous)
             previous = last = moment
     if first_load is None or last is None:
