@@ -129,6 +129,10 @@ def test_a_dirty_export_flags_rare_classes_sentinels_rare_categories_bad_dates()
     frame.loc[[3, 40, 99], "age"] = "-999"  # a missing-value code
     frame.loc[11, "tier"] = "gold"  # a category seen once
     frame.loc[[5, 6], "joined"] = ["2024-13-45", "31/12/2024"]  # not dates
+    # A mostly empty comment: its values are rare among all rows, not its own few.
+    frame["comment"] = [""] * rows
+    frame.loc[:39, "comment"] = "nest incomplete"
+    frame.loc[40, "comment"] = "no blood sample"
 
     drafted = _by_name(frame, target="answer")
 
@@ -147,6 +151,10 @@ def test_a_dirty_export_flags_rare_classes_sentinels_rare_categories_bad_dates()
     assert drafted["tier"]["checks"] == [
         "rare: 'gold' (1 row): kept in `values`, though the model learns little from "
         "so few rows; drop one from `values` to quarantine its rows"
+    ]
+    assert drafted["comment"]["checks"] == [
+        "rare: 'no blood sample' (1 row): kept in `values`, though the model learns "
+        "little from so few rows; drop one from `values` to quarantine its rows"
     ]
     assert drafted["joined"]["checks"] == [
         "2 values do not read as %Y-%m-%d (e.g. ['2024-13-45', '31/12/2024']): the "

@@ -312,7 +312,8 @@ def _category(
     ):
         return None
     vocabulary = sorted(spellings.values(), key=str)
-    rare = _rare(given.map(normalise).map(spellings).value_counts(), len(given))
+    # Rare among all rows: a mostly missing column's few values are each rare.
+    rare = _rare(given.map(normalise).map(spellings).value_counts(), len(values))
     return DraftColumn(
         name,
         {"type": "category", "values": vocabulary},
